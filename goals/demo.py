@@ -1,0 +1,92 @@
+"""Demo plans for a few municipalities and a demo admin, for `make run`; idempotent."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from goals.models import Goal, GoalSet, Plan, PlanGoal, Target
+from indicators.models import Indicator
+from municipalities.models import Area
+
+DEMO_ADMIN_USERNAME = "admin"
+DEMO_ADMIN_PASSWORD = "maaltavlen-demo"  # noqa: S105 - printed by `make run`; demo database only
+
+# municipality slug → (goal 2 baseline, goal 2 target, goal 3 baseline, goal 3 target), in percent.
+DEMO_PLANS = {
+    "randers": (Decimal("4.1"), Decimal("5.0"), Decimal("41.0"), Decimal("45.0")),
+    "aarhus": (Decimal("3.8"), Decimal("4.5"), Decimal("44.0"), Decimal("47.0")),
+    "koebenhavn": (Decimal("3.2"), Decimal("4.0"), Decimal("46.0"), Decimal("50.0")),
+    "odense": (Decimal("4.4"), Decimal("5.2"), Decimal("39.0"), Decimal("43.0")),
+}
+LOCAL_TEXTS = {
+    1: "Jobcentret måler borgernes tilfredshed med sagsbehandlingen to gange om året.",
+    2: "Vi vil øge brugen af jobrettet uddannelse og voksenlærlingeforløb, især for dagpengemodtagere.",
+    3: "Flere flygtninge skal i ordinære timer gennem virksomhedsrettede forløb og brobygning.",
+    4: "Vi styrker samarbejdet med virksomheder om fleksjob og job med løntilskud til personer med handicap.",
+    5: "Virksomhedsservice skal hjælpe flere virksomheder med rekruttering inden for mangelområder.",
+}
+
+
+@dataclass(frozen=True)
+class DemoResult:
+    plans_created: int
+    admin_created: bool
+
+
+def _targets_for(plan_goal: PlanGoal, values: tuple[Decimal, ...], year: int) -> None:
+    number = plan_goal.goal.number
+    if number not in (2, 3):
+        return
+    code = "mm17-andel-opkvalificering" if number == 2 else "mm13-andel-beskaeftigede"
+    baseline, target = values[:2] if number == 2 else values[2:]
+    Target.objects.get_or_create(
+        plan_goal=plan_goal,
+        indicator=Indicator.objects.get(code=code),
+        target_period=f"{year}M12",
+        defaults={
+            "baseline_period": f"{year - 1}M12",
+            "baseline_value": baseline,
+            "target_value": target,
+            "direction": Indicator.Direction.UP,
+            "narrative": "Måltal vedtaget af byrådet i beskæftigelsesplanen.",
+        },
+    )
+
+
+@transaction.atomic
+def load_demo_plans() -> DemoResult:
+    """Create adopted 2023 and 2024 plans with local texts and targets for a few municipalities."""
+    created = 0
+    for goal_set in GoalSet.objects.filter(year__in=[2023, 2024]):
+        goals = list(Goal.objects.filter(goal_set=goal_set))
+        for slug, values in DEMO_PLANS.items():
+            municipality = Area.objects.get(slug=slug)
+            plan, was_created = Plan.objects.get_or_create(
+                municipality=municipality,
+                goal_set=goal_set,
+                defaults={
+                    "status": Plan.Status.ADOPTED,
+                    "adopted_on": date(goal_set.year - 1, 12, 15),
+                    "decision_reference": f"Byrådets møde december {goal_set.year - 1} (demo)",
+                },
+            )
+            created += was_created
+            for goal in goals:
+                plan_goal, _ = PlanGoal.objects.get_or_create(
+                    plan=plan, goal=goal, defaults={"text": LOCAL_TEXTS[goal.number]}
+                )
+                _targets_for(plan_goal, values, goal_set.year)
+    return DemoResult(plans_created=created, admin_created=_ensure_demo_admin())
+
+
+def _ensure_demo_admin() -> bool:
+    user_model = get_user_model()
+    if user_model.objects.filter(username=DEMO_ADMIN_USERNAME).exists():
+        return False
+    user_model.objects.create_superuser(DEMO_ADMIN_USERNAME, "admin@example.invalid", DEMO_ADMIN_PASSWORD)
+    return True

@@ -1,0 +1,237 @@
+"""The minister's goals per year, and each municipality's employment plan with its local targets."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from indicators.models import Indicator
+from indicators.periods import UnknownPeriodFormat, parse_period
+from municipalities.models import Area
+
+
+class GoalSet(models.Model):
+    """The employment minister's goals for one year ("beskæftigelsespolitiske mål")."""
+
+    year = models.PositiveSmallIntegerField(_("år"), unique=True)
+    announced_on = models.DateField(_("meldt ud"), null=True, blank=True)
+    source_title = models.CharField(_("kilde"), max_length=300, blank=True)
+    source_url = models.URLField(_("link til kilden"), blank=True)
+
+    class Meta:
+        verbose_name = _("målsæt")
+        verbose_name_plural = _("målsæt")
+        ordering = ["-year"]
+
+    def __str__(self) -> str:
+        return str(self.year)
+
+
+class Goal(models.Model):
+    """One goal of a year's set; its texts are edited by admins with full history."""
+
+    goal_set = models.ForeignKey(
+        GoalSet, verbose_name=_("målsæt"), on_delete=models.CASCADE, related_name="goals"
+    )
+    number = models.PositiveSmallIntegerField(_("nummer"))
+    title = models.CharField(_("titel"), max_length=300)
+    text = models.TextField(_("tekst"), blank=True)
+    continues_from = models.ForeignKey(
+        "self",
+        verbose_name=_("viderefører"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="continued_by",
+        help_text=_("Målet fra året før, som dette mål fortsætter."),
+    )
+    indicators = models.ManyToManyField(
+        Indicator,
+        verbose_name=_("indikatorer"),
+        blank=True,
+        related_name="goals",
+        help_text=_("Indikatorer, der måler målet (mål 2, 3 og 5 har ministerielle indikatorer)."),
+    )
+    history = HistoricalRecords(excluded_fields=["goal_set", "continues_from"])
+
+    class Meta:
+        verbose_name = _("mål")
+        verbose_name_plural = _("mål")
+        ordering = ["goal_set__year", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["goal_set", "number"], name="goals_goal_one_per_number"),
+            models.CheckConstraint(condition=Q(number__gte=1), name="goals_goal_number_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.goal_set.year} · {self.number}. {self.title}"
+
+    def clean(self) -> None:
+        if self.continues_from_id and self.continues_from.goal_set.year != self.goal_set.year - 1:
+            raise ValidationError({"continues_from": _("Et mål kan kun videreføre et mål fra året før.")})
+
+
+class Plan(models.Model):
+    """A municipality's employment plan ("beskæftigelsesplan") for one year."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Udkast")
+        ADOPTED = "adopted", _("Vedtaget")
+
+    municipality = models.ForeignKey(
+        Area,
+        verbose_name=_("kommune"),
+        on_delete=models.PROTECT,
+        related_name="plans",
+        limit_choices_to={"kind": "municipality"},
+    )
+    goal_set = models.ForeignKey(
+        GoalSet, verbose_name=_("år"), on_delete=models.PROTECT, related_name="plans"
+    )
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.DRAFT)
+    adopted_on = models.DateField(_("vedtaget den"), null=True, blank=True)
+    decision_reference = models.CharField(_("byrådsbeslutning"), max_length=300, blank=True)
+    decision_url = models.URLField(_("link til beslutningen"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("beskæftigelsesplan")
+        verbose_name_plural = _("beskæftigelsesplaner")
+        ordering = ["municipality__name", "-goal_set__year"]
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "goal_set"], name="goals_plan_one_per_year"),
+            models.CheckConstraint(
+                condition=~Q(status="adopted") | Q(adopted_on__isnull=False),
+                name="goals_plan_adopted_has_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.municipality} {self.goal_set.year}"
+
+    def clean(self) -> None:
+        if self.municipality_id and self.municipality.kind != Area.Kind.MUNICIPALITY:
+            raise ValidationError({"municipality": _("En beskæftigelsesplan hører til en kommune.")})
+        if self.status == self.Status.ADOPTED and not self.adopted_on:
+            raise ValidationError({"adopted_on": _("En vedtaget plan skal have en vedtagelsesdato.")})
+
+
+class PlanGoal(models.Model):
+    """The plan's local text for one of the year's goals."""
+
+    plan = models.ForeignKey(
+        Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="plan_goals"
+    )
+    goal = models.ForeignKey(Goal, verbose_name=_("mål"), on_delete=models.PROTECT, related_name="plan_goals")
+    text = models.TextField(_("lokal tekst"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("planens mål")
+        verbose_name_plural = _("planens mål")
+        ordering = ["plan", "goal__number"]
+        constraints = [models.UniqueConstraint(fields=["plan", "goal"], name="goals_plangoal_one_per_goal")]
+
+    def __str__(self) -> str:
+        return f"{self.plan} · {self.goal.number}"
+
+    def clean(self) -> None:
+        if self.plan_id and self.goal_id and self.goal.goal_set_id != self.plan.goal_set_id:
+            raise ValidationError({"goal": _("Målet skal høre til planens år.")})
+
+
+class Target(models.Model):
+    """A local target under a plan goal: from a baseline value in one period to a target value in a later one."""
+
+    plan_goal = models.ForeignKey(
+        PlanGoal, verbose_name=_("planens mål"), on_delete=models.CASCADE, related_name="targets"
+    )
+    indicator = models.ForeignKey(
+        Indicator,
+        verbose_name=_("indikator"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="targets",
+    )
+    baseline_period = models.CharField(_("basisperiode"), max_length=16, blank=True)
+    baseline_period_start = models.DateField(null=True, blank=True, editable=False)
+    baseline_value = models.DecimalField(
+        _("basisværdi"), max_digits=18, decimal_places=4, null=True, blank=True
+    )
+    target_period = models.CharField(_("målperiode"), max_length=16)
+    target_period_start = models.DateField(editable=False)
+    target_value = models.DecimalField(_("målværdi"), max_digits=18, decimal_places=4)
+    direction = models.CharField(
+        _("retning"), max_length=8, choices=Indicator.Direction.choices, default=Indicator.Direction.UP
+    )
+    is_percent = models.BooleanField(editable=False, default=False)
+    narrative = models.TextField(_("beskrivelse"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("måltal")
+        verbose_name_plural = _("måltal")
+        ordering = ["plan_goal", "target_period_start"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(baseline_period_start__isnull=True)
+                | Q(baseline_period_start__lt=models.F("target_period_start")),
+                name="goals_target_baseline_before_target",
+            ),
+            models.CheckConstraint(
+                condition=Q(is_percent=False)
+                | (
+                    Q(target_value__gte=0, target_value__lte=100)
+                    & (Q(baseline_value__isnull=True) | Q(baseline_value__gte=0, baseline_value__lte=100))
+                ),
+                name="goals_target_percent_between_0_and_100",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        what = self.indicator.name if self.indicator_id else self.narrative[:40]
+        return f"{self.plan_goal}: {what} → {self.target_value} ({self.target_period})"
+
+    def save(self, *args, **kwargs) -> None:
+        self._set_derived_fields()
+        super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        for field in ("baseline_period", "target_period"):
+            code = getattr(self, field)
+            if code:
+                try:
+                    parse_period(code)
+                except UnknownPeriodFormat as exc:
+                    errors[field] = str(exc)
+        if errors:
+            raise ValidationError(errors)
+        self._set_derived_fields()
+        if self.baseline_period_start and self.baseline_period_start >= self.target_period_start:
+            errors["baseline_period"] = _("Basisperioden skal ligge før målperioden.")
+        if self.is_percent:
+            for field in ("baseline_value", "target_value"):
+                value = getattr(self, field)
+                if value is not None and not 0 <= value <= 100:
+                    errors[field] = _("En procentsats skal ligge mellem 0 og 100.")
+        if errors:
+            raise ValidationError(errors)
+
+    def _set_derived_fields(self) -> None:
+        self.is_percent = bool(self.indicator_id and self.indicator.unit == Indicator.Unit.PERCENT)
+        self.baseline_period_start = (
+            parse_period(self.baseline_period).start if self.baseline_period else None
+        )
+        self.target_period_start = parse_period(self.target_period).start
+
+    def _set_derived_fields(self) -> None:
+        self.is_percent = bool(self.indicator_id and self.indicator.unit == Indicator.Unit.PERCENT)
+        self.baseline_period_start = (
+            parse_period(self.baseline_period).start if self.baseline_period else None
+        )
+        self.target_period_start = parse_period(self.target_period).start

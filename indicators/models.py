@@ -1,0 +1,279 @@
+"""What is measured, where it comes from, the observed values, and the record of every pull."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from municipalities.models import Area
+
+
+class JobindsatsTable(models.Model):
+    """One table of the Jobindsats catalogue (API.md § Catalogue), as last synced."""
+
+    table_id = models.CharField(
+        _("tabel-id"), max_length=64, unique=True, help_text=_("Med små bogstaver, fx y30r21.")
+    )
+    name = models.CharField(_("navn"), max_length=500)
+    subject = models.CharField(_("emne"), max_length=200, blank=True)
+    table_group = models.CharField(_("tabelgruppe"), max_length=200, blank=True)
+    update_latest_raw = models.CharField(_("senest opdateret (rå)"), max_length=64, blank=True)
+    update_latest = models.DateTimeField(_("senest opdateret"), null=True, blank=True)
+    update_next_raw = models.CharField(_("næste opdatering (rå)"), max_length=64, blank=True)
+    update_next = models.DateTimeField(_("næste opdatering"), null=True, blank=True)
+    update_freq = models.CharField(_("opdateringsfrekvens"), max_length=64, blank=True)
+    period_types = models.JSONField(_("periodetyper"), default=list, blank=True)
+    metadata = models.JSONField(
+        _("tabelmetadata"), null=True, blank=True, help_text=_("Seneste /table/{id}-svar.")
+    )
+    synced_at = models.DateTimeField(_("hentet"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("Jobindsats-tabel")
+        verbose_name_plural = _("Jobindsats-tabeller")
+        ordering = ["subject", "table_group", "table_id"]
+
+    def __str__(self) -> str:
+        return f"{self.table_id} – {self.name}"
+
+    @property
+    def is_ministerial(self) -> bool:
+        """True for tables under the catalogue subject "Ministerens mål"."""
+        return "ministerens mål" in self.subject.lower()
+
+
+class Indicator(models.Model):
+    """An indicator definition: data an admin can edit (table, measure, period type, areas, unit, direction)."""
+
+    class Source(models.TextChoices):
+        JOBINDSATS = "jobindsats", _("Jobindsats")
+        LOCAL = "local", _("Lokal indtastning")
+
+    class Unit(models.TextChoices):
+        COUNT = "count", _("Antal")
+        PERCENT = "percent", _("Procent")
+        RATE = "rate", _("Rate")
+
+    class Direction(models.TextChoices):
+        UP = "up", _("Højere er bedre")
+        DOWN = "down", _("Lavere er bedre")
+        NEUTRAL = "neutral", _("Ingen retning")
+
+    class AreaLevel(models.TextChoices):
+        MUNICIPALITY = "municipality", _("Kommuner")
+        RAR = "rar", _("RAR-områder")
+
+    code = models.SlugField(_("kode"), max_length=64, unique=True)
+    name = models.CharField(_("navn"), max_length=300)
+    source = models.CharField(_("kilde"), max_length=16, choices=Source.choices, default=Source.JOBINDSATS)
+    catalogue_hint = models.CharField(
+        _("søgetekst i kataloget"),
+        max_length=100,
+        blank=True,
+        help_text=_("Tekst i tabellens navn i Jobindsats' katalog, fx MM17; bruges til at foreslå en tabel."),
+    )
+    table = models.ForeignKey(
+        JobindsatsTable,
+        verbose_name=_("tabel"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="indicators",
+        help_text=_("Ubundet indtil tabellen er fundet i kataloget."),
+    )
+    measure_label = models.CharField(
+        _("målets kolonnenavn"),
+        max_length=300,
+        blank=True,
+        help_text=_("Kolonnens visningsnavn i data-svaret, fx 'Andel i beskæftigelse (pct.)'."),
+    )
+    mgroup_id = models.CharField(_("målgruppe-id"), max_length=64, blank=True)
+    measure_id = models.CharField(_("mål-id"), max_length=64, blank=True)
+    period_type = models.CharField(
+        _("periodetype"),
+        max_length=8,
+        blank=True,
+        help_text=_("M, Q, QMAT, Y …; sættes ved binding, hvis tom."),
+    )
+    area_level = models.CharField(
+        _("områdeniveau"), max_length=16, choices=AreaLevel.choices, default=AreaLevel.MUNICIPALITY
+    )
+    area_hierarchy = models.CharField(_("områdehierarki"), max_length=32, default="_nykom")
+    breakdown_filters = models.JSONField(
+        _("opdelingsfiltre"),
+        default=dict,
+        blank=True,
+        help_text=_('Hierarki → udvælgelse, fx {"_ydelsesgrp": "*"}; "/" er i alt.'),
+    )
+    unit = models.CharField(_("enhed"), max_length=16, choices=Unit.choices, default=Unit.PERCENT)
+    better_direction = models.CharField(
+        _("bedre retning"), max_length=8, choices=Direction.choices, default=Direction.UP
+    )
+    definition = models.TextField(_("definition"), blank=True)
+    provisional_months = models.PositiveSmallIntegerField(
+        _("foreløbige måneder"),
+        default=2,
+        help_text=_("De nyeste perioder, der stadig kan få sene registreringer."),
+    )
+    is_active = models.BooleanField(_("aktiv"), default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("indikator")
+        verbose_name_plural = _("indikatorer")
+        ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(source="local") | ~Q(catalogue_hint="") | Q(table__isnull=False),
+                name="indicators_indicator_jobindsats_has_reference",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_bound(self) -> bool:
+        """Whether a Jobindsats table and measure are chosen, so the indicator can be pulled."""
+        return (
+            self.source == self.Source.JOBINDSATS and self.table_id is not None and bool(self.measure_label)
+        )
+
+
+class ObservationQuerySet(models.QuerySet):
+    def for_series(
+        self, *, indicator: Indicator, areas: list[Area], breakdown: str = ""
+    ) -> ObservationQuerySet:
+        """One indicator's values for some areas, oldest first (a chart's read path)."""
+        return self.filter(indicator=indicator, area__in=areas, breakdown=breakdown).order_by("period_start")
+
+
+class Observation(models.Model):
+    """One value: indicator × area × period × breakdown. Revised values keep their history in ObservationRevision."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="observations")
+    area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="observations")
+    period_type = models.CharField(_("periodetype"), max_length=8)
+    period = models.CharField(_("periode"), max_length=16, help_text=_("Jobindsats' kode, fx 2023M01."))
+    period_start = models.DateField(_("periodens start"))
+    breakdown = models.CharField(_("opdeling"), max_length=200, default="", blank=True)
+    value = models.DecimalField(_("værdi"), max_digits=18, decimal_places=4, null=True, blank=True)
+    suppressed = models.BooleanField(_("diskretioneret"), default=False)
+    provisional = models.BooleanField(_("foreløbig"), default=False)
+    fetched_at = models.DateTimeField(_("hentet"))
+
+    objects = ObservationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("observation")
+        verbose_name_plural = _("observationer")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "area", "period", "breakdown"],
+                name="indicators_observation_one_per_period",
+            ),
+            models.CheckConstraint(
+                condition=Q(value__isnull=False) | Q(suppressed=True),
+                name="indicators_observation_missing_is_suppressed",
+            ),
+        ]
+        indexes = [
+            # Serves chart series: one indicator, a few areas, ordered by period (ObservationQuerySet.for_series).
+            models.Index(fields=["indicator", "area", "breakdown", "period_start"], name="obs_series_idx"),
+            # Serves comparison pages: one indicator, one period, every area.
+            models.Index(fields=["indicator", "period", "breakdown"], name="obs_cross_section_idx"),
+        ]
+
+    def __str__(self) -> str:
+        value = "–" if self.value is None else self.value
+        return f"{self.indicator.code} {self.area} {self.period} {self.breakdown or 'i alt'}: {value}"
+
+
+class IngestionRun(models.Model):
+    """What was pulled when, with what outcome; an error here is never stored as data."""
+
+    class Kind(models.TextChoices):
+        CATALOGUE = "catalogue", _("Katalog")
+        INDICATOR = "indicator", _("Indikator")
+
+    class Status(models.TextChoices):
+        RUNNING = "running", _("I gang")
+        SUCCEEDED = "succeeded", _("Gennemført")
+        FAILED = "failed", _("Fejlet")
+
+    kind = models.CharField(_("type"), max_length=16, choices=Kind.choices, default=Kind.INDICATOR)
+    indicator = models.ForeignKey(
+        Indicator, null=True, blank=True, on_delete=models.CASCADE, related_name="ingestion_runs"
+    )
+    table_id = models.CharField(_("tabel-id"), max_length=64, blank=True)
+    table_update_latest_raw = models.CharField(
+        _("tabellens 'senest opdateret' ved hentning"), max_length=64, blank=True
+    )
+    data_origin = models.CharField(
+        _("datakilde"),
+        max_length=32,
+        blank=True,
+        help_text=_("'jobindsats' eller 'sandbox' (syntetiske demodata)."),
+    )
+    started_at = models.DateTimeField(_("startet"))
+    finished_at = models.DateTimeField(_("afsluttet"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.RUNNING)
+    rows_inserted = models.PositiveIntegerField(_("nye rækker"), default=0)
+    rows_updated = models.PositiveIntegerField(_("ændrede rækker"), default=0)
+    rows_unchanged = models.PositiveIntegerField(_("uændrede rækker"), default=0)
+    rows_ignored = models.PositiveIntegerField(_("ignorerede rækker"), default=0)
+    error_kind = models.CharField(_("fejltype"), max_length=32, blank=True)
+    error = models.TextField(_("fejl"), blank=True)
+
+    class Meta:
+        verbose_name = _("hentning")
+        verbose_name_plural = _("hentninger")
+        ordering = ["-started_at"]
+        indexes = [
+            # Serves "last run / last successful run per indicator" (ingest_due, source health).
+            models.Index(fields=["indicator", "status", "-started_at"], name="run_latest_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(finished_at__isnull=True) | Q(finished_at__gte=models.F("started_at")),
+                name="indicators_ingestionrun_finishes_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        subject = self.indicator.code if self.indicator_id else self.get_kind_display()
+        return f"{subject} {self.started_at:%Y-%m-%d %H:%M} {self.get_status_display()}"
+
+
+class ObservationRevision(models.Model):
+    """An earlier value of an observation, kept when Jobindsats revised it."""
+
+    observation = models.ForeignKey(Observation, on_delete=models.CASCADE, related_name="revisions")
+    value = models.DecimalField(_("tidligere værdi"), max_digits=18, decimal_places=4, null=True, blank=True)
+    suppressed = models.BooleanField(_("diskretioneret"), default=False)
+    provisional = models.BooleanField(_("foreløbig"), default=False)
+    fetched_at = models.DateTimeField(_("hentet"), help_text=_("Hvornår den tidligere værdi blev hentet."))
+    replaced_at = models.DateTimeField(_("erstattet"))
+    run = models.ForeignKey(
+        IngestionRun,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="revisions",
+        verbose_name=_("erstattet af hentning"),
+    )
+
+    class Meta:
+        verbose_name = _("revision")
+        verbose_name_plural = _("revisioner")
+        ordering = ["observation", "fetched_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["observation", "fetched_at"], name="indicators_revision_one_per_fetch"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.observation} (før {self.replaced_at:%Y-%m-%d}: {self.value})"

@@ -1,0 +1,79 @@
+"""The known ministerial indicators (API.md § The minister's goals), seeded unbound: table ids are unknown."""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from indicators.models import Indicator
+
+MINISTERIAL_INDICATORS: list[dict] = [
+    {
+        "code": "mm17-andel-opkvalificering",
+        "name": "Andel ydelsesmodtagere, der har påbegyndt et opkvalificeringsforløb",
+        "catalogue_hint": "MM17",
+        "period_type": "M",
+        "unit": Indicator.Unit.PERCENT,
+        "better_direction": Indicator.Direction.UP,
+        "definition": (
+            "Modtagere af dagpenge, kontanthjælp, uddannelseshjælp og ledighedsydelse, som i måneden har påbegyndt "
+            "ordinær uddannelse, 6 ugers jobrettet uddannelse eller voksenlærlingeforløb, i procent af "
+            "ydelsesmodtagerne (Jobindsats, Ministerens mål: MM17)."
+        ),
+    },
+    {
+        "code": "mm17-antal-opkvalificering",
+        "name": "Antal ydelsesmodtagere, der har påbegyndt et opkvalificeringsforløb",
+        "catalogue_hint": "MM17",
+        "period_type": "M",
+        "unit": Indicator.Unit.COUNT,
+        "better_direction": Indicator.Direction.UP,
+        "definition": "Antal ydelsesmodtagere, der i måneden har påbegyndt et opkvalificeringsforløb (MM17).",
+    },
+    {
+        "code": "mm13-andel-beskaeftigede",
+        "name": "Andel flygtninge og familiesammenførte til flygtninge i beskæftigelse",
+        "catalogue_hint": "MM13",
+        "period_type": "M",
+        "unit": Indicator.Unit.PERCENT,
+        "better_direction": Indicator.Direction.UP,
+        "definition": (
+            "Flygtninge og familiesammenførte til flygtninge, 18–66 år: andel i ustøttet beskæftigelse i måneden "
+            "(Jobindsats, Ministerens mål: MM13). Støttet beskæftigelse tæller ikke med."
+        ),
+    },
+    {
+        "code": "mm13-antal-befolkning",
+        "name": "Antal flygtninge og familiesammenførte til flygtninge i befolkningen, 18–66 år",
+        "catalogue_hint": "MM13",
+        "period_type": "M",
+        "unit": Indicator.Unit.COUNT,
+        "better_direction": Indicator.Direction.NEUTRAL,
+        "definition": "Grundlaget for andelen i beskæftigelse (MM13).",
+    },
+    {
+        "code": "forgaeves-rekrutteringer-andel",
+        "name": "Andel forgæves rekrutteringer",
+        "catalogue_hint": "forgæves",
+        "period_type": "",
+        "area_level": Indicator.AreaLevel.RAR,
+        "area_hierarchy": "_reko",
+        "unit": Indicator.Unit.PERCENT,
+        "better_direction": Indicator.Direction.DOWN,
+        "provisional_months": 0,
+        "definition": (
+            "Forgæves rekrutteringer i procent af virksomhedernes rekrutteringsforsøg, fra STAR's halvårlige "
+            "rekrutteringssurvey; opgjort for RAR-områder, ikke for kommuner."
+        ),
+    },
+]
+
+
+@transaction.atomic
+def load_ministerial_indicators() -> int:
+    """Create the seeded indicators that do not exist yet; never overwrite what an admin has edited."""
+    created = 0
+    for definition in MINISTERIAL_INDICATORS:
+        fields = dict(definition)
+        _, was_created = Indicator.objects.get_or_create(code=fields.pop("code"), defaults=fields)
+        created += was_created
+    return created

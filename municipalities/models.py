@@ -1,0 +1,123 @@
+"""Areas: every place a figure can belong to — municipality, region, RAR area, the whole country."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+
+class AreaQuerySet(models.QuerySet):
+    def municipalities(self) -> AreaQuerySet:
+        """The 98 municipalities, by name."""
+        return self.filter(kind=Area.Kind.MUNICIPALITY).order_by("name")
+
+    def country(self) -> Area:
+        """The single "Hele landet" area."""
+        return self.get(kind=Area.Kind.COUNTRY)
+
+
+class Area(models.Model):
+    class Kind(models.TextChoices):
+        MUNICIPALITY = "municipality", _("Kommune")
+        REGION = "region", _("Region")
+        RAR = "rar", _("RAR-område")
+        COUNTRY = "country", _("Hele landet")
+
+    kind = models.CharField(_("type"), max_length=16, choices=Kind.choices)
+    code = models.CharField(_("kode"), max_length=16, help_text=_("Officiel kode, fx 101 for København."))
+    name = models.CharField(_("navn"), max_length=100, help_text=_("Navnet som Jobindsats staver det."))
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    region = models.ForeignKey(
+        "self",
+        verbose_name=_("region"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="municipalities_in_region",
+        limit_choices_to={"kind": "region"},
+    )
+
+    objects = AreaQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("område")
+        verbose_name_plural = _("områder")
+        ordering = ["kind", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "code"], name="municipalities_area_one_per_kind_code"),
+            models.UniqueConstraint(fields=["kind", "name"], name="municipalities_area_one_per_kind_name"),
+            models.UniqueConstraint(
+                fields=["kind"], condition=Q(kind="country"), name="municipalities_area_one_country"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="municipality", region__isnull=False) | ~Q(kind="municipality"),
+                name="municipalities_area_municipality_has_region",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("municipality", kwargs={"slug": self.slug})
+
+    def clean(self) -> None:
+        if self.region_id and self.region.kind != Area.Kind.REGION:
+            raise ValidationError({"region": _("Regionen skal være et område af typen region.")})
+
+    @property
+    def current_rar(self) -> Area | None:
+        """The RAR area this municipality belongs to (the newest membership)."""
+        membership = self.rar_memberships.select_related("rar").order_by("-valid_from").first()
+        return membership.rar if membership else None
+
+
+class RarMembership(models.Model):
+    """A municipality's membership of a regional labour-market council (RAR) area; editable data."""
+
+    rar = models.ForeignKey(
+        Area,
+        verbose_name=_("RAR-område"),
+        on_delete=models.CASCADE,
+        related_name="rar_members",
+        limit_choices_to={"kind": "rar"},
+    )
+    municipality = models.ForeignKey(
+        Area,
+        verbose_name=_("kommune"),
+        on_delete=models.CASCADE,
+        related_name="rar_memberships",
+        limit_choices_to={"kind": "municipality"},
+    )
+    valid_from = models.PositiveSmallIntegerField(_("gælder fra år"), default=2015)
+    valid_to = models.PositiveSmallIntegerField(_("gælder til og med år"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("RAR-medlemskab")
+        verbose_name_plural = _("RAR-medlemskaber")
+        ordering = ["rar__name", "municipality__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["rar", "municipality", "valid_from"],
+                name="municipalities_rarmembership_one_per_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
+                name="municipalities_rarmembership_valid_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.municipality} → {self.rar}"
+
+    def clean(self) -> None:
+        errors = {}
+        if self.rar_id and self.rar.kind != Area.Kind.RAR:
+            errors["rar"] = _("Vælg et RAR-område.")
+        if self.municipality_id and self.municipality.kind != Area.Kind.MUNICIPALITY:
+            errors["municipality"] = _("Vælg en kommune.")
+        if errors:
+            raise ValidationError(errors)

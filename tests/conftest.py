@@ -1,0 +1,47 @@
+"""Shared fixtures: reference data, named personas, and the rule for tests that need a real service."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.db import connection
+
+REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Postgres-only tests skip on SQLite in a newcomer's `make test`, and fail in CI where it is required."""
+    if item.get_closest_marker("postgres") and connection.vendor != "postgresql":
+        message = "needs PostgreSQL: set DATABASE_URL=postgres://… (CI does)"
+        if REQUIRE_SERVICES:
+            pytest.fail(message)
+        pytest.skip(message)
+
+
+@pytest.fixture
+def reference_data(db):
+    """Areas, ministerial indicators and the 2022–2024 goals, loaded the way `make run` loads them."""
+    from django.core.management import call_command
+
+    call_command("load_reference_data", verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
+
+
+@pytest.fixture
+def randers(reference_data):
+    from municipalities.models import Area
+
+    return Area.objects.get(slug="randers")
+
+
+@pytest.fixture
+def admin_user(db):
+    """An admin: edits goal texts, indicator definitions, users and data sources."""
+    return get_user_model().objects.create_superuser("admin-anne", "anne@example.invalid", "pw-anne-123")
+
+
+@pytest.fixture
+def stranger(db):
+    """A logged-in user with no rights at all."""
+    return get_user_model().objects.create_user("stranger-sam", "sam@example.invalid", "pw-sam-123")

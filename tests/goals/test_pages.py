@@ -1,0 +1,80 @@
+import pytest
+from django.core.management import call_command
+
+from goals.demo import load_demo_plans
+
+
+@pytest.fixture
+def demo_plans(reference_data):
+    load_demo_plans()
+
+
+def test_front_page_lists_the_current_goals_and_a_municipality_picker(client, reference_data):
+    response = client.get("/")
+
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Flere ledige skal opkvalificeres" in body
+    assert '<option value="randers">Randers</option>' in body
+
+
+def test_picker_sends_the_user_to_the_chosen_municipality(client, reference_data):
+    response = client.get("/kommune/", {"kommune": "randers"})
+
+    assert response.status_code == 302
+    assert response["Location"] == "/kommune/randers/"
+
+
+def test_municipality_page_shows_the_plan_texts_and_targets(client, demo_plans):
+    response = client.get("/kommune/randers/", {"aar": "2023"})
+
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Randers Kommune — mål 2023" in body
+    assert "Vi vil øge brugen af jobrettet uddannelse" in body
+    assert "Andel ydelsesmodtagere, der har påbegyndt et opkvalificeringsforløb" in body
+    assert "2023M12" in body
+
+
+def test_municipality_page_without_a_plan_says_so(client, reference_data):
+    response = client.get("/kommune/ishoej/", {"aar": "2023"})
+
+    assert response.status_code == 200
+    assert "ingen beskæftigelsesplan for 2023" in response.content.decode()
+
+
+def test_unknown_year_falls_back_and_says_what_was_ignored(client, demo_plans):
+    response = client.get("/kommune/randers/", {"aar": "1999"})
+
+    assert response.status_code == 200
+    assert "Året 1999 findes ikke" in response.content.decode()
+
+
+def test_unknown_municipality_gives_404_in_the_site_style(client, reference_data):
+    response = client.get("/kommune/atlantis/")
+
+    assert response.status_code == 404
+    assert "Siden findes ikke" in response.content.decode()
+
+
+def test_english_version_lives_under_en(client, demo_plans):
+    response = client.get("/en/kommune/randers/", {"aar": "2023"})
+
+    assert response.status_code == 200
+    assert '<html lang="en">' in response.content.decode()
+
+
+def test_admin_login_page_works(client, db):
+    assert client.get("/admin/login/").status_code == 200
+
+
+def test_make_run_data_step_is_idempotent(db):
+    from django.apps import apps
+
+    call_command("prepare_demo", verbosity=0, stdout=open("/dev/null", "w"))  # noqa: SIM115
+    counts = {model._meta.label: model.objects.count() for model in apps.get_models()}
+
+    call_command("prepare_demo", verbosity=0, stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+    assert {model._meta.label: model.objects.count() for model in apps.get_models()} == counts
+    assert counts["goals.Plan"] > 0

@@ -1,0 +1,77 @@
+import pytest
+
+from municipalities.models import Area, RarMembership
+from municipalities.reference_data import danish_slug, load_reference_areas
+
+pytestmark = pytest.mark.django_db
+
+
+def _snapshot() -> list[tuple]:
+    areas = list(
+        Area.objects.order_by("kind", "code").values_list("kind", "code", "name", "slug", "region_id")
+    )
+    members = list(
+        RarMembership.objects.order_by("id").values_list("rar_id", "municipality_id", "valid_from")
+    )
+    return areas + members
+
+
+def test_load_reference_areas_creates_98_municipalities_5_regions_8_rar_and_the_country():
+    load_reference_areas()
+
+    assert Area.objects.filter(kind=Area.Kind.MUNICIPALITY).count() == 98
+    assert Area.objects.filter(kind=Area.Kind.REGION).count() == 5
+    assert Area.objects.filter(kind=Area.Kind.RAR).count() == 8
+    assert Area.objects.country().name == "Hele landet"
+
+
+def test_every_municipality_has_a_region_and_exactly_one_rar_area():
+    load_reference_areas()
+
+    for municipality in Area.objects.municipalities().prefetch_related("rar_memberships"):
+        assert municipality.region.kind == Area.Kind.REGION
+        assert len(municipality.rar_memberships.all()) == 1, municipality.name
+
+
+def test_randers_is_in_region_midtjylland_and_rar_oestjylland():
+    load_reference_areas()
+
+    randers = Area.objects.get(kind=Area.Kind.MUNICIPALITY, code="730")
+    assert randers.name == "Randers"
+    assert randers.region.name == "Region Midtjylland"
+    assert randers.current_rar.name == "Østjylland"
+
+
+def test_loading_reference_areas_twice_changes_nothing():
+    first = load_reference_areas()
+    before = _snapshot()
+
+    second = load_reference_areas()
+
+    assert first.created > 0
+    assert (second.created, second.updated) == (0, 0)
+    assert _snapshot() == before
+
+
+def test_loading_again_repairs_an_edited_name_without_duplicating():
+    load_reference_areas()
+    Area.objects.filter(code="730", kind=Area.Kind.MUNICIPALITY).update(name="Randers (typo)")
+
+    result = load_reference_areas()
+
+    assert result.updated == 1
+    assert Area.objects.filter(kind=Area.Kind.MUNICIPALITY).count() == 98
+    assert Area.objects.get(code="730", kind=Area.Kind.MUNICIPALITY).name == "Randers"
+
+
+@pytest.mark.parametrize(
+    ("name", "slug"),
+    [
+        ("København", "koebenhavn"),
+        ("Ærø", "aeroe"),
+        ("Lyngby-Taarbæk", "lyngby-taarbaek"),
+        ("Tårnby", "taarnby"),
+    ],
+)
+def test_danish_slug_spells_danish_letters_out(name, slug):
+    assert danish_slug(name) == slug
