@@ -117,6 +117,17 @@ class Indicator(models.Model):
         default=2,
         help_text=_("De nyeste perioder, der stadig kan få sene registreringer."),
     )
+    base_indicator = models.ForeignKey(
+        "self",
+        verbose_name=_("grundlag"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_(
+            "Antallet, som en andel er beregnet af; værdier med et grundlag under tærsklen vises ikke."
+        ),
+    )
     is_active = models.BooleanField(_("aktiv"), default=True)
     history = HistoricalRecords()
 

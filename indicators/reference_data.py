@@ -68,12 +68,21 @@ MINISTERIAL_INDICATORS: list[dict] = [
 ]
 
 
+# share indicator → the count it is a share of (for the small-number rule).
+BASES = {"mm13-andel-beskaeftigede": "mm13-antal-befolkning"}
+
+
 @transaction.atomic
 def load_ministerial_indicators() -> int:
     """Create the seeded indicators that do not exist yet; never overwrite what an admin has edited."""
-    created = 0
+    created: list[Indicator] = []
     for definition in MINISTERIAL_INDICATORS:
         fields = dict(definition)
-        _, was_created = Indicator.objects.get_or_create(code=fields.pop("code"), defaults=fields)
-        created += was_created
-    return created
+        indicator, was_created = Indicator.objects.get_or_create(code=fields.pop("code"), defaults=fields)
+        if was_created:
+            created.append(indicator)
+    for indicator in created:
+        if indicator.code in BASES:
+            indicator.base_indicator = Indicator.objects.get(code=BASES[indicator.code])
+            indicator.save(update_fields=["base_indicator"])
+    return len(created)
