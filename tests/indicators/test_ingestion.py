@@ -1,0 +1,242 @@
+from decimal import Decimal
+
+import pytest
+
+from indicators.catalogue import bind_indicator, sync_catalogue
+from indicators.ingestion import IndicatorNotReady, UnknownArea, ingest_indicator
+from indicators.jobindsats import JobindsatsAuthError, JobindsatsUnavailable
+from indicators.models import Indicator, IngestionRun, Observation, ObservationRevision
+from municipalities.models import Area
+from tests.indicators.fake_jobindsats import SHARE, FakeJobindsats, default_value, months
+
+PERIODS = months(2023, "2024M06")  # 18 months
+
+
+@pytest.fixture
+def fake(reference_data):
+    return FakeJobindsats(periods=list(PERIODS))
+
+
+@pytest.fixture
+def indicator(fake):
+    sync_catalogue(client=fake)
+    share = Indicator.objects.get(code="mm17-andel-opkvalificering")
+    return bind_indicator(indicator=share, table_id=fake.table_id, client=fake)
+
+
+def values(indicator):
+    """Every stored observation of the indicator with its value, flags and fetch time."""
+    rows = Observation.objects.filter(indicator=indicator).values_list(
+        "id", "value", "suppressed", "provisional", "fetched_at"
+    )
+    return {row[0]: row[1:] for row in rows}
+
+
+def test_first_pull_stores_every_municipality_and_the_country(fake, indicator):
+    run = ingest_indicator(indicator=indicator, client=fake)
+
+    stored = Observation.objects.filter(indicator=indicator)
+    assert run.status == IngestionRun.Status.SUCCEEDED
+    assert run.rows_inserted == stored.count() == 99 * len(PERIODS)
+    assert stored.filter(area__kind=Area.Kind.COUNTRY).count() == len(PERIODS)
+    randers = stored.get(area__name="Randers", period="2024M01")
+    assert randers.value == default_value("Randers", "2024M01", (), SHARE)
+    assert randers.period_start.isoformat() == "2024-01-01"
+    assert run.table_id == fake.table_id and run.data_origin == "jobindsats"
+
+
+def test_uoplyst_omraade_is_ignored_and_counted(fake, indicator):
+    run = ingest_indicator(indicator=indicator, client=fake)
+
+    assert run.rows_ignored == len(PERIODS)
+    assert not Observation.objects.filter(area__name__icontains="uoplyst").exists()
+
+
+def test_second_pull_of_the_same_data_writes_nothing(fake, indicator):
+    ingest_indicator(indicator=indicator, client=fake)
+    before = values(indicator)
+
+    run = ingest_indicator(indicator=indicator, client=fake)
+
+    assert (run.rows_inserted, run.rows_updated) == (0, 0)
+    assert run.rows_unchanged == 99 * len(PERIODS)
+    assert values(indicator) == before
+    assert not ObservationRevision.objects.exists()
+
+
+def test_revised_value_replaces_the_stored_one_and_keeps_the_earlier_as_a_revision(fake, indicator):
+    ingest_indicator(indicator=indicator, client=fake)
+    first_fetch = Observation.objects.get(
+        indicator=indicator, area__name="Randers", period="2024M03"
+    ).fetched_at
+
+    def revised(area, period, breakdown, measure):
+        bump = Decimal("0.5") if (area, period) == ("Randers", "2024M03") else 0
+        return default_value(area, period, breakdown, measure) + bump
+
+    fake.value = revised
+    run = ingest_indicator(indicator=indicator, client=fake)
+
+    assert (run.rows_inserted, run.rows_updated) == (0, 1)
+    obs = Observation.objects.get(indicator=indicator, area__name="Randers", period="2024M03")
+    assert obs.value == default_value("Randers", "2024M03", (), SHARE) + Decimal("0.5")
+    revision = obs.revisions.get()
+    assert revision.value == default_value("Randers", "2024M03", (), SHARE)
+    assert revision.fetched_at == first_fetch
+    assert revision.run == run
+
+
+def test_failed_pull_midway_writes_nothing_and_leaves_earlier_data_intact(fake, indicator, settings):
+    settings.JOBINDSATS_MAX_CELLS = 99 * 6  # six months per request: three requests
+    ingest_indicator(indicator=indicator, client=fake)
+    before = values(indicator)
+    fake.value = lambda *cell: Decimal("99")
+    fake.fail_on_data_call = len(fake.data_calls) + 2  # the first chunk succeeds, the second fails
+
+    with pytest.raises(JobindsatsUnavailable):
+        ingest_indicator(indicator=indicator, client=fake, since="2023M01")
+
+    assert values(indicator) == before
+    failed = IngestionRun.objects.filter(indicator=indicator).order_by("-started_at").first()
+    assert failed.status == IngestionRun.Status.FAILED
+    assert failed.error_kind == "unavailable"
+    assert "503" in failed.error
+    assert failed.finished_at is not None
+
+
+def test_refused_token_is_recorded_as_an_auth_error_and_nothing_is_stored(fake, indicator):
+    fake.fail_on_data_call = 1
+    fake.fail_with = JobindsatsAuthError("Jobindsats afviste nøglen (401); den kan være udløbet.")
+
+    with pytest.raises(JobindsatsAuthError):
+        ingest_indicator(indicator=indicator, client=fake)
+
+    run = IngestionRun.objects.get(indicator=indicator)
+    assert (run.status, run.error_kind) == (IngestionRun.Status.FAILED, "auth")
+    assert not Observation.objects.exists()
+
+
+def test_unknown_area_fails_the_run_naming_it(fake, indicator):
+    fake.extra_area_rows = ("Hele landet", "Atlantis")
+
+    with pytest.raises(UnknownArea):
+        ingest_indicator(indicator=indicator, client=fake)
+
+    run = IngestionRun.objects.get(indicator=indicator)
+    assert run.status == IngestionRun.Status.FAILED
+    assert "'Atlantis'" in run.error
+    assert not Observation.objects.exists()
+
+
+def test_newest_months_are_flagged_provisional_until_newer_ones_arrive(fake, indicator):
+    ingest_indicator(indicator=indicator, client=fake)
+    provisional = Observation.objects.filter(indicator=indicator, provisional=True)
+    assert set(provisional.values_list("period", flat=True)) == {"2024M05", "2024M06"}
+
+    fake.periods = [*PERIODS, "2024M07"]
+    run = ingest_indicator(indicator=indicator, client=fake)
+
+    assert set(provisional.values_list("period", flat=True)) == {"2024M06", "2024M07"}
+    assert (run.rows_inserted, run.rows_updated) == (99, 99)  # July is new; May is final now
+    assert not ObservationRevision.objects.exists()  # a flag is not a revised value
+
+
+def test_requests_stay_under_the_cell_limit(fake, indicator, settings):
+    settings.JOBINDSATS_MAX_CELLS = 1000  # 99 areas + the total: ten months fit per request
+
+    ingest_indicator(indicator=indicator, client=fake)
+
+    sizes = [len(call["periods"]["M"]) for call in fake.data_calls]
+    assert sizes == [10, 8]
+    assert all(call["mgroups"] == {"mgrp1": "meas0"} for call in fake.data_calls)
+
+
+def test_later_pull_rereads_the_newest_24_months_only(reference_data):
+    fake = FakeJobindsats(periods=months(2018, "2024M06"))
+    sync_catalogue(client=fake)
+    indicator = bind_indicator(
+        indicator=Indicator.objects.get(code="mm17-andel-opkvalificering"),
+        table_id=fake.table_id,
+        client=fake,
+    )
+    ingest_indicator(indicator=indicator, client=fake)
+    fake.data_calls.clear()
+
+    ingest_indicator(indicator=indicator, client=fake)
+
+    requested = [period for call in fake.data_calls for period in call["periods"]["M"]]
+    assert requested == months(2022, "2024M06")[-24:]
+
+
+def test_since_pulls_from_that_period(fake, indicator):
+    ingest_indicator(indicator=indicator, client=fake, since="2024M04")
+
+    assert set(Observation.objects.values_list("period", flat=True)) == {"2024M04", "2024M05", "2024M06"}
+
+
+def test_suppressed_cells_are_stored_without_a_value(fake, indicator):
+    fake.value = lambda area, period, breakdown, measure: None if area == "Læsø" else Decimal("1.5")
+
+    ingest_indicator(indicator=indicator, client=fake)
+
+    laesoe = Observation.objects.filter(indicator=indicator, area__name="Læsø")
+    assert laesoe.count() == len(PERIODS)
+    assert all(obs.value is None and obs.suppressed for obs in laesoe)
+
+
+def test_breakdown_members_are_stored_beside_the_total(reference_data):
+    fake = FakeJobindsats(
+        periods=months(2024, "2024M02"), breakdown=("_ydelsesgrp", ["Dagpenge", "Kontanthjælp"])
+    )
+    sync_catalogue(client=fake)
+    indicator = Indicator.objects.get(code="mm17-andel-opkvalificering")
+    indicator.breakdown_filters = {"_ydelsesgrp": "*"}
+    indicator.save()
+    bind_indicator(indicator=indicator, table_id=fake.table_id, client=fake)
+
+    ingest_indicator(indicator=indicator, client=fake)
+
+    breakdowns = set(Observation.objects.filter(area__name="Randers").values_list("breakdown", flat=True))
+    assert breakdowns == {"", "ydelsesgruppe=Dagpenge", "ydelsesgruppe=Kontanthjælp"}
+
+
+def test_rar_indicator_stores_rar_areas_and_the_country(reference_data):
+    rar_names = list(Area.objects.filter(kind=Area.Kind.RAR).values_list("name", flat=True))
+    fake = FakeJobindsats(
+        periods=months(2024, "2024M02"), rar_areas=rar_names, measures=("Andel forgæves (pct.)",)
+    )
+    sync_catalogue(client=fake)
+    indicator = Indicator.objects.get(code="forgaeves-rekrutteringer-andel")
+    bind_indicator(indicator=indicator, table_id=fake.table_id, client=fake)
+
+    run = ingest_indicator(indicator=indicator, client=fake)
+
+    stored = Observation.objects.filter(indicator=indicator)
+    assert run.rows_inserted == stored.count() == (len(rar_names) + 1) * 2
+    assert stored.filter(area__kind=Area.Kind.RAR, area__name="Bornholm").count() == 2
+    assert not stored.filter(area__kind=Area.Kind.MUNICIPALITY).exists()
+
+
+def test_unbound_indicator_fails_saying_how_to_bind_it(fake, reference_data):
+    indicator = Indicator.objects.get(code="mm13-andel-beskaeftigede")
+
+    with pytest.raises(IndicatorNotReady, match="jobindsats_bind"):
+        ingest_indicator(indicator=indicator, client=fake)
+
+    assert IngestionRun.objects.get(indicator=indicator).error_kind == "binding"
+
+
+@pytest.mark.postgres
+def test_upsert_on_postgresql_writes_nothing_twice_and_keeps_revisions(fake, indicator):
+    first = ingest_indicator(indicator=indicator, client=fake)
+    again = ingest_indicator(indicator=indicator, client=fake)
+    fake.value = lambda area, period, breakdown, measure: (
+        Decimal("1.2345") if period == "2024M06" else default_value(area, period, breakdown, measure)
+    )
+    revised = ingest_indicator(indicator=indicator, client=fake)
+
+    assert first.rows_inserted == 99 * len(PERIODS)
+    assert (again.rows_inserted, again.rows_updated) == (0, 0)
+    assert (revised.rows_inserted, revised.rows_updated) == (0, 99)
+    assert ObservationRevision.objects.filter(run=revised).count() == 99
+    assert Observation.objects.filter(period="2024M06", value=Decimal("1.2345")).count() == 99
