@@ -17,7 +17,13 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	@touch $@
 
-setup: $(STAMP)
+# Plotly's JS comes from an installed package at setup, never from the repo (indicators/…/vendor_plotly.py).
+PLOTLY_JS := static/vendor/plotly.min.js
+$(PLOTLY_JS): $(STAMP)
+	DEBUG=1 $(BIN)/python manage.py vendor_plotly
+	@touch $@
+
+setup: $(STAMP) $(PLOTLY_JS)
 
 # The data step of `make run`: migrate, reference data, demo plans and admin. Safe to run again.
 data: setup

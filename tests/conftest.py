@@ -3,18 +3,24 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.db import connection
 
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
+CHROMIUM = Path("/usr/bin/chromium")
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:
-    """Postgres-only tests skip on SQLite in a newcomer's `make test`, and fail in CI where it is required."""
+    """Tests needing a real service skip in a newcomer's `make test`, and fail in CI where it is required."""
+    message = None
     if item.get_closest_marker("postgres") and connection.vendor != "postgresql":
         message = "needs PostgreSQL: set DATABASE_URL=postgres://… (CI does)"
+    elif item.get_closest_marker("browser") and not CHROMIUM.exists():
+        message = f"needs Debian's chromium at {CHROMIUM}: apt-get install chromium (CI does)"
+    if message:
         if REQUIRE_SERVICES:
             pytest.fail(message)
         pytest.skip(message)
