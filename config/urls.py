@@ -4,15 +4,34 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
+from config.health import healthz
+from goals import api as goal_api
 from goals import views as goal_views
 
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("api/indicators/", goal_api.indicators, name="api_indicators"),
+    path("api/areas/", goal_api.areas, name="api_areas"),
+    path("api/observations/", goal_api.observations, name="api_observations"),
 ]
 urlpatterns += i18n_patterns(
     path("", goal_views.home, name="home"),
     path("kommune/", goal_views.pick_municipality, name="pick_municipality"),
     path("kommune/<slug:slug>/", goal_views.municipality, name="municipality"),
+    path(
+        "kommune/<slug:slug>/<slug:code>.<str:fmt>",
+        goal_views.municipality_export,
+        name="municipality_export",
+    ),
+    path("sammenlign/<slug:code>/", goal_views.comparison, name="comparison"),
+    path(
+        "sammenlign/<slug:code>/<slug:chart>.<str:fmt>",
+        goal_views.comparison_export,
+        name="comparison_export",
+    ),
+    path("embed/kommune/<slug:slug>/<slug:code>/", goal_views.municipality_embed, name="municipality_embed"),
+    path("embed/sammenlign/<slug:code>/", goal_views.comparison_embed, name="comparison_embed"),
     path("admin/", admin.site.urls),
     prefix_default_language=False,
 )
