@@ -1,0 +1,79 @@
+import time
+
+from django.core.management.base import BaseCommand, CommandError
+from tqdm import tqdm
+
+from indicators.ingestion import IngestionError, ingest_indicator
+from indicators.jobindsats import JobindsatsClient, JobindsatsError
+from indicators.models import Indicator, IngestionRun
+from indicators.periods import UnknownPeriodFormat, parse_period
+
+
+class Command(BaseCommand):
+    help = "Hent indikatorer fra Jobindsats nu (samme kørsel som det daglige job) og vis en opsummering."
+
+    def add_arguments(self, parser) -> None:
+        which = parser.add_mutually_exclusive_group(required=True)
+        which.add_argument(
+            "--indicator", action="append", metavar="CODE", help="Indikatorens kode; kan gentages."
+        )
+        which.add_argument("--all", action="store_true", help="Alle aktive, bundne indikatorer.")
+        parser.add_argument(
+            "--since", metavar="PERIOD", help="Hent fra denne periode, fx 2018M01 (ellers de nyeste)."
+        )
+
+    def handle(self, *args, **options) -> None:
+        indicators = self._indicators(options)
+        if options["since"]:
+            try:
+                parse_period(options["since"])
+            except UnknownPeriodFormat as exc:
+                raise CommandError(str(exc)) from exc
+        try:
+            client = JobindsatsClient.from_settings()
+        except JobindsatsError as exc:
+            raise CommandError(str(exc)) from exc
+        results = [self._pull(indicator, client, options) for indicator in indicators]
+        self._summary(results)
+        failed = [run for run, _ in results if run.status != IngestionRun.Status.SUCCEEDED]
+        if failed:
+            raise CommandError(f"{len(failed)} af {len(results)} hentninger fejlede; se fejlene ovenfor.")
+
+    def _indicators(self, options) -> list[Indicator]:
+        active = Indicator.objects.filter(source=Indicator.Source.JOBINDSATS).select_related("table")
+        if options["all"]:
+            chosen = [indicator for indicator in active.filter(is_active=True) if indicator.is_bound]
+            if not chosen:
+                raise CommandError("Ingen indikatorer er bundet til en tabel endnu; brug jobindsats_bind.")
+            return chosen
+        found = {indicator.code: indicator for indicator in active.filter(code__in=options["indicator"])}
+        missing = [code for code in options["indicator"] if code not in found]
+        if missing:
+            raise CommandError(f"Ukendte indikatorer: {', '.join(missing)}.")
+        return [found[code] for code in options["indicator"]]
+
+    def _pull(self, indicator: Indicator, client: JobindsatsClient, options) -> tuple[IngestionRun, float]:
+        started = time.monotonic()
+        with tqdm(
+            desc=indicator.code, unit=" rækker", file=self.stderr, disable=options["verbosity"] == 0
+        ) as bar:
+            try:
+                ingest_indicator(
+                    indicator=indicator, client=client, since=options["since"], progress=bar.update
+                )
+            except (JobindsatsError, IngestionError, UnknownPeriodFormat):
+                pass  # the run records the error; the summary shows it
+        run = IngestionRun.objects.filter(indicator=indicator).order_by("-started_at").first()
+        return run, time.monotonic() - started
+
+    def _summary(self, results: list[tuple[IngestionRun, float]]) -> None:
+        header = f"{'indikator':<34} {'status':<10} {'nye':>8} {'ændrede':>8} {'uændrede':>9} {'ignor.':>7} {'sek.':>6}"
+        self.stdout.write(header)
+        self.stdout.write("-" * len(header))
+        for run, seconds in results:
+            self.stdout.write(
+                f"{run.indicator.code:<34} {run.get_status_display():<10} {run.rows_inserted:>8} "
+                f"{run.rows_updated:>8} {run.rows_unchanged:>9} {run.rows_ignored:>7} {seconds:>6.1f}"
+            )
+            if run.error:
+                self.stdout.write(self.style.ERROR(f"  {run.error}"))
