@@ -1,14 +1,11 @@
-"""Read paths for the public pages: which goal set is current, and a municipality's plan with its targets."""
+"""Which goal set a page shows: the current one, or the year the URL asks for."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from django.db.models import Prefetch
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from goals.models import Goal, GoalSet, Plan, PlanGoal, Target
-from municipalities.models import Area
+from goals.models import GoalSet
 
 
 def current_goal_set() -> GoalSet | None:
@@ -18,34 +15,15 @@ def current_goal_set() -> GoalSet | None:
     return sets.filter(year__lte=this_year).first() or sets.first()
 
 
-@dataclass(frozen=True)
-class GoalRow:
-    goal: Goal
-    plan_goal: PlanGoal | None
-    targets: list[Target]
-
-
-def municipality_goal_rows(*, municipality: Area, goal_set: GoalSet) -> tuple[Plan | None, list[GoalRow]]:
-    """The year's goals in order, each with the municipality's plan text and targets (a fixed number of queries)."""
-    plan = (
-        Plan.objects.filter(municipality=municipality, goal_set=goal_set)
-        .prefetch_related(
-            Prefetch(
-                "plan_goals",
-                queryset=PlanGoal.objects.prefetch_related(
-                    Prefetch("targets", queryset=Target.objects.select_related("indicator"))
-                ),
-            )
-        )
-        .first()
-    )
-    by_goal = {plan_goal.goal_id: plan_goal for plan_goal in plan.plan_goals.all()} if plan else {}
-    rows = []
-    for goal in goal_set.goals.order_by("number").prefetch_related("indicators"):
-        plan_goal = by_goal.get(goal.id)
-        rows.append(
-            GoalRow(
-                goal=goal, plan_goal=plan_goal, targets=list(plan_goal.targets.all()) if plan_goal else []
-            )
-        )
-    return plan, rows
+def choose_goal_set(year: str | None) -> tuple[GoalSet | None, list[GoalSet], list[str]]:
+    """The goal set a `?aar=` asks for, every goal set for the selector, and what was ignored (in words)."""
+    goal_sets = list(GoalSet.objects.order_by("-year"))
+    this_year = timezone.localdate().year
+    default = next((s for s in goal_sets if s.year <= this_year), goal_sets[0] if goal_sets else None)
+    if not year:
+        return default, goal_sets, []
+    chosen = next((s for s in goal_sets if str(s.year) == year.strip()), None)
+    if chosen is None:
+        notice = _("Året %(year)s findes ikke; viser %(default)s.") % {"year": year[:20], "default": default}
+        return default, goal_sets, [notice]
+    return chosen, goal_sets, []

@@ -1,23 +1,37 @@
-"""Public pages: the front page and a municipality's page. Thin: validate input, call a read path, render."""
+"""Public pages: front page, status page, comparison page, their exports and embeds. Thin: validate, read, render."""
+
+from __future__ import annotations
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.clickjacking import xframe_options_exempt
 
-from goals.models import GoalSet
-from goals.pages import current_goal_set, municipality_goal_rows
+from goals.comparison import GROUPS, comparison_page
+from goals.exports import download
+from goals.pages import choose_goal_set, current_goal_set
+from goals.progress import rule_text
+from goals.status import IndicatorPanel, StatusPage, status_page
+from indicators.models import Indicator
+from indicators.suppression import rule_text as suppression_rule_text
 from municipalities.models import Area
+
+EXPORT_FORMATS = {"csv", "xlsx"}
+COMPARISON_CHARTS = {"fordeling", "udvikling"}
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    """The current year's goals and a municipality picker."""
+    """The current year's goals, a municipality picker and the comparable indicators."""
     goal_set = current_goal_set()
     goals = list(goal_set.goals.order_by("number")) if goal_set else []
-    return render(
-        request,
-        "goals/home.html",
-        {"goal_set": goal_set, "goals": goals, "municipalities": Area.objects.municipalities()},
-    )
+    indicators = Indicator.objects.filter(is_active=True).exclude(unit=Indicator.Unit.COUNT)
+    context = {
+        "goal_set": goal_set,
+        "goals": goals,
+        "municipalities": Area.objects.municipalities(),
+        "indicators": indicators,
+    }
+    return render(request, "goals/home.html", context)
 
 
 def pick_municipality(request: HttpRequest) -> HttpResponse:
@@ -26,30 +40,101 @@ def pick_municipality(request: HttpRequest) -> HttpResponse:
     return redirect(area)
 
 
-def municipality(request: HttpRequest, slug: str) -> HttpResponse:
-    """A municipality's plan per goal, with its targets, for the chosen year."""
+def _status(request: HttpRequest, slug: str) -> tuple[StatusPage, list]:
     area = get_object_or_404(Area.objects.select_related("region"), kind=Area.Kind.MUNICIPALITY, slug=slug)
-    goal_sets = list(GoalSet.objects.order_by("-year"))
-    notices = []
-    goal_set = current_goal_set()
-    year = request.GET.get("aar")
-    if year:
-        chosen = next((s for s in goal_sets if str(s.year) == year), None)
-        if chosen is None:
-            notices.append(
-                _("Året %(year)s findes ikke; viser %(default)s.") % {"year": year, "default": goal_set}
-            )
-        else:
-            goal_set = chosen
+    goal_set, goal_sets, notices = choose_goal_set(request.GET.get("aar"))
     if goal_set is None:
         raise Http404(_("Der er ingen mål endnu."))
-    plan, rows = municipality_goal_rows(municipality=area, goal_set=goal_set)
+    page = status_page(municipality=area, goal_set=goal_set)
+    return page, goal_sets, notices
+
+
+def _panel(page: StatusPage, code: str) -> IndicatorPanel:
+    panel = next((p for goal in page.goals for p in goal.panels if p.indicator.code == code), None)
+    if panel is None:
+        raise Http404(_("Indikatoren findes ikke på denne side."))
+    return panel
+
+
+def municipality(request: HttpRequest, slug: str) -> HttpResponse:
+    """The jobcenter chief's status page: per goal the plan, and per indicator chart, status and table."""
+    page, goal_sets, notices = _status(request, slug)
     context = {
-        "area": area,
-        "goal_set": goal_set,
+        "page": page,
+        "area": page.municipality,
+        "goal_set": page.goal_set,
         "goal_sets": goal_sets,
-        "plan": plan,
-        "rows": rows,
         "notices": notices,
+        "rule_text": rule_text(),
+        "suppression_rule": suppression_rule_text(),
     }
     return render(request, "goals/municipality.html", context)
+
+
+def municipality_export(request: HttpRequest, slug: str, code: str, fmt: str) -> HttpResponse:
+    """One status-page chart's numbers as CSV or .xlsx."""
+    if fmt not in EXPORT_FORMATS:
+        raise Http404(_("Ukendt filformat."))
+    page, _goal_sets, _notices = _status(request, slug)
+    panel = _panel(page, code)
+    filename = f"{page.municipality.slug}-{code}-{page.goal_set.year}"
+    return download(panel.table, fmt=fmt, filename=filename, source=_source_line())
+
+
+@xframe_options_exempt
+def municipality_embed(request: HttpRequest, slug: str, code: str) -> HttpResponse:
+    """One status-page chart with title, source and a link back, without the site chrome (may be framed)."""
+    page, _goal_sets, _notices = _status(request, slug)
+    panel = _panel(page, code)
+    back = page.municipality.get_absolute_url() + f"?aar={page.goal_set.year}#{panel.chart_id}"
+    context = {
+        "figure": panel.figure,
+        "chart_id": panel.chart_id,
+        "title": panel.figure["layout"]["title"]["text"],
+    }
+    context |= {"description": panel.description, "back_url": back, "table": panel.table}
+    return render(request, "goals/embed.html", context)
+
+
+def _indicator(code: str) -> Indicator:
+    return get_object_or_404(Indicator.objects.select_related("table", "base_indicator"), code=code)
+
+
+def comparison(request: HttpRequest, code: str) -> HttpResponse:
+    """The committee chair's comparison: all municipalities in one period in thirds, and a group over time."""
+    page = comparison_page(indicator=_indicator(code), params=request.GET)
+    context = {
+        "page": page,
+        "indicator": page.indicator,
+        "notices": page.state.notices,
+        "groups": GROUPS,
+        "suppression_rule": suppression_rule_text(),
+    }
+    return render(request, "goals/comparison.html", context)
+
+
+def comparison_export(request: HttpRequest, code: str, chart: str, fmt: str) -> HttpResponse:
+    """A comparison chart's numbers ("fordeling" or "udvikling") as CSV or .xlsx."""
+    if fmt not in EXPORT_FORMATS or chart not in COMPARISON_CHARTS:
+        raise Http404(_("Ukendt filformat."))
+    page = comparison_page(indicator=_indicator(code), params=request.GET)
+    table = page.bar_table if chart == "fordeling" else page.time_table
+    if table is None:
+        raise Http404(_("Der er ingen tal at hente."))
+    return download(table, fmt=fmt, filename=f"{code}-{chart}-{page.state.period}", source=_source_line())
+
+
+@xframe_options_exempt
+def comparison_embed(request: HttpRequest, code: str) -> HttpResponse:
+    """The comparison bar chart alone, for intranets and council sites (may be framed)."""
+    page = comparison_page(indicator=_indicator(code), params=request.GET)
+    if page.bar_figure is None:
+        raise Http404(_("Der er ingen tal at vise."))
+    back = request.path.replace("/embed", "", 1) + "?" + page.state.query_string()
+    context = {"figure": page.bar_figure, "chart_id": "chart-comparison", "table": page.bar_table}
+    context |= {"title": page.bar_figure["layout"]["title"]["text"], "description": "", "back_url": back}
+    return render(request, "goals/embed.html", context)
+
+
+def _source_line() -> str:
+    return _("Kilde: Jobindsats.dk (STAR) og kommunernes beskæftigelsesplaner; Måltavlen.")

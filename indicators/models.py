@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -159,6 +161,46 @@ class ObservationQuerySet(models.QuerySet):
     ) -> ObservationQuerySet:
         """One indicator's values for some areas, oldest first (a chart's read path)."""
         return self.filter(indicator=indicator, area__in=areas, breakdown=breakdown).order_by("period_start")
+
+    # Rows as plain tuples in this order, for the page read paths (no model instances: they are hot paths).
+    PAGE_FIELDS = ("indicator_id", "area_id", "period", "period_start", "value", "suppressed", "provisional")
+
+    def for_municipality_page(
+        self, *, indicator_ids: set[int], area_ids: set[int], start: date, end: date
+    ) -> ObservationQuerySet:
+        """Totals of some indicators (with their bases) for some areas in a window (the status page's read path)."""
+        return (
+            self.filter(
+                indicator_id__in=indicator_ids,
+                area_id__in=area_ids,
+                breakdown="",
+                period_start__gte=start,
+                period_start__lte=end,
+            )
+            .order_by("period_start")
+            .values_list(*self.PAGE_FIELDS, "fetched_at")
+        )
+
+    def for_comparison_page(
+        self, *, indicator_ids: set[int], period: str, series_area_ids: set[int], start: date, end: date
+    ) -> ObservationQuerySet:
+        """Every area's total in one period, plus a few areas' series in a window (the comparison page's read path)."""
+        cross_section = Q(period=period)
+        series = Q(area_id__in=series_area_ids, period_start__gte=start, period_start__lte=end)
+        return (
+            self.filter(Q(indicator_id__in=indicator_ids, breakdown="") & (cross_section | series))
+            .order_by("period_start")
+            .values_list(*self.PAGE_FIELDS)
+        )
+
+    def periods_of(self, *, indicator_id: int) -> ObservationQuerySet:
+        """The periods an indicator has totals for, newest first (the period picker)."""
+        return (
+            self.filter(indicator_id=indicator_id, breakdown="")
+            .order_by("-period_start")
+            .values_list("period", "period_start")
+            .distinct()
+        )
 
 
 class Observation(models.Model):

@@ -1,0 +1,346 @@
+"""The comparison page's read path: every municipality in one period, in thirds, and a group over time."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from urllib.parse import urlencode
+
+from django.http import QueryDict
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from goals.formatting import format_date, format_period, format_value
+from goals.progress import describe
+from goals.series import ChartTable, SeriesStore, table_from_lines
+from indicators.charts import Bar, bar_chart, line_chart
+from indicators.models import Indicator, Observation
+from municipalities.models import Area, RarMembership
+
+GROUPS = {
+    "rar": gettext_lazy("RAR-område"),
+    "region": gettext_lazy("Region"),
+    "liste": gettext_lazy("Egen liste"),
+}
+DEFAULT_GROUP = "rar"
+THIRD_NAMES = {
+    0: gettext_lazy("Øverste tredjedel"),
+    1: gettext_lazy("Midterste tredjedel"),
+    2: gettext_lazy("Nederste tredjedel"),
+}
+YEARS_OF_DEVELOPMENT = 3
+
+
+def thirds(values: dict[int, Decimal]) -> dict[int, int]:
+    """0 (top), 1 or 2 (bottom) per key by value, highest first; equal values share the higher third."""
+    ordered = sorted(values.values(), reverse=True)
+    n = len(ordered)
+    first_position: dict[Decimal, int] = {}
+    for position, value in enumerate(ordered):
+        first_position.setdefault(value, position)
+    return {key: min(2, 3 * first_position[value] // n) for key, value in values.items()}
+
+
+@dataclass
+class ComparisonState:
+    """What the URL asks for, after validation; `notices` say what was ignored."""
+
+    municipality: Area | None = None
+    group: str = DEFAULT_GROUP
+    listed: list[Area] = field(default_factory=list)
+    period: str = ""
+    notices: list[str] = field(default_factory=list)
+
+    def query_string(self) -> str:
+        """The canonical permalink query for this state."""
+        params = {}
+        if self.municipality:
+            params["kommune"] = self.municipality.slug
+        params["gruppe"] = self.group
+        if self.group == "liste" and self.listed:
+            params["kommuner"] = ",".join(a.slug for a in self.listed)
+        if self.period:
+            params["periode"] = self.period
+        return urlencode(params, safe=",")
+
+
+@dataclass
+class ComparisonPage:
+    indicator: Indicator
+    state: ComparisonState
+    periods: list[str]
+    municipalities: list[Area]
+    share_alternative: Indicator | None = None
+    group_members: list[Area] = field(default_factory=list)
+    group_label: str = ""
+    bar_figure: dict | None = None
+    bar_table: ChartTable | None = None
+    time_figure: dict | None = None
+    time_table: ChartTable | None = None
+    hidden: list[Area] = field(default_factory=list)
+    third_counts: list[tuple[str, int]] = field(default_factory=list)
+    bar_description: str = ""
+    time_description: str = ""
+    selected_third: str = ""
+    rar_level: bool = False
+
+    @property
+    def is_count(self) -> bool:
+        return self.indicator.unit == Indicator.Unit.COUNT
+
+
+def parse_state(params: QueryDict, *, municipalities: list[Area], periods: list[str]) -> ComparisonState:
+    """Read kommune, gruppe, kommuner and periode; unknown values fall back to defaults with a notice."""
+    by_slug = {a.slug: a for a in municipalities}
+    state = ComparisonState(period=periods[0] if periods else "")
+    slug = params.get("kommune", "").strip()
+    if slug:
+        state.municipality = by_slug.get(slug)
+        if state.municipality is None:
+            state.notices.append(_("Kommunen %(value)r findes ikke og er ignoreret.") % {"value": slug[:50]})
+    group = params.get("gruppe", "").strip()
+    if group in GROUPS:
+        state.group = group
+    elif group:
+        state.notices.append(
+            _("Sammenligningsgruppen %(value)r findes ikke; viser RAR-området.") % {"value": group[:50]}
+        )
+    slugs = [s.strip() for raw in params.getlist("kommuner") for s in raw.split(",") if s.strip()]
+    unknown = [s for s in slugs if s not in by_slug]
+    if unknown:
+        state.notices.append(
+            _("Ukendte kommuner i listen er ignoreret: %(names)s.")
+            % {"names": ", ".join(u[:50] for u in unknown[:5])}
+        )
+    state.listed = list(dict.fromkeys(by_slug[s] for s in slugs if s in by_slug))
+    period = params.get("periode", "").strip()
+    if period and period in periods:
+        state.period = period
+    elif period:
+        state.notices.append(
+            _("Perioden %(value)r findes ikke for denne indikator; viser den nyeste.")
+            % {"value": period[:50]}
+        )
+    return state
+
+
+def share_alternative_for(indicator: Indicator) -> Indicator | None:
+    """The percent measure to compare instead of a count (same Jobindsats measurement, or the share of it)."""
+    candidates = Indicator.objects.filter(
+        unit__in=[Indicator.Unit.PERCENT, Indicator.Unit.RATE], is_active=True
+    )
+    if indicator.catalogue_hint:
+        found = candidates.filter(catalogue_hint=indicator.catalogue_hint).first()
+        if found:
+            return found
+    return candidates.filter(base_indicator=indicator).first()
+
+
+def comparison_page(*, indicator: Indicator, params: QueryDict) -> ComparisonPage:
+    """Everything the comparison page shows, in a fixed number of queries."""
+    areas = list(
+        Area.objects.filter(
+            kind__in=[Area.Kind.MUNICIPALITY, Area.Kind.RAR, Area.Kind.COUNTRY]
+        ).select_related("region")
+    )
+    municipalities = sorted((a for a in areas if a.kind == Area.Kind.MUNICIPALITY), key=lambda a: a.name)
+    country = next(a for a in areas if a.kind == Area.Kind.COUNTRY)
+    period_rows = list(Observation.objects.periods_of(indicator_id=indicator.id))
+    periods = [code for code, _start in period_rows]
+    state = parse_state(params, municipalities=municipalities, periods=periods)
+    page = ComparisonPage(indicator=indicator, state=state, periods=periods, municipalities=municipalities)
+    if page.is_count:
+        page.share_alternative = share_alternative_for(indicator)
+        return page
+    if not periods:
+        return page
+    year = dict(period_rows)[state.period].year
+    memberships = RarMembership.objects.values_list("rar_id", "municipality_id", "valid_from", "valid_to")
+    rar_of: dict[int, int] = {}
+    for rar_id, municipality_id, start, end in sorted(memberships, key=lambda row: row[2]):
+        # The membership valid in the period's year wins; otherwise the newest one.
+        if municipality_id not in rar_of or (start <= year and (end is None or end >= year)):
+            rar_of[municipality_id] = rar_id
+    by_id = {a.id: a for a in areas}
+    page.rar_level = indicator.area_level == Indicator.AreaLevel.RAR
+    units = [a for a in areas if a.kind == (Area.Kind.RAR if page.rar_level else Area.Kind.MUNICIPALITY)]
+    selected = state.municipality
+    if page.rar_level and selected is not None:
+        selected = by_id.get(rar_of.get(selected.id))
+    page.group_members, page.group_label = _group(
+        state, selected, page.rar_level, municipalities, rar_of, by_id
+    )
+    start_of = dict(period_rows)
+    end = start_of[state.period]
+    start = date(end.year - YEARS_OF_DEVELOPMENT, end.month, 1)
+    series_ids = {country.id} | {a.id for a in page.group_members} | ({selected.id} if selected else set())
+    ids = {indicator.id} | ({indicator.base_indicator_id} if indicator.base_indicator_id else set())
+    rows = list(
+        Observation.objects.for_comparison_page(
+            indicator_ids=ids, period=state.period, series_area_ids=series_ids, start=start, end=end
+        )
+    )
+    store = SeriesStore.from_rows(rows, [indicator])
+    _cross_section(page, store, units, selected, country)
+    _development(page, store, selected, country)
+    return page
+
+
+def _group(
+    state: ComparisonState,
+    selected: Area | None,
+    rar_level: bool,
+    municipalities: list[Area],
+    rar_of: dict[int, int],
+    by_id: dict[int, Area],
+) -> tuple[list[Area], str]:
+    if rar_level:
+        return [], ""
+    if state.group == "liste":
+        return [a for a in state.listed if a != selected], _("Egen liste")
+    if selected is None:
+        return [], ""
+    if state.group == "region":
+        members = [a for a in municipalities if a.region_id == selected.region_id and a != selected]
+        return members, selected.region.name if selected.region else ""
+    rar_id = rar_of.get(selected.id)
+    members = [a for a in municipalities if rar_id and rar_of.get(a.id) == rar_id and a != selected]
+    return members, _("RAR %(name)s") % {"name": by_id[rar_id].name} if rar_id else ""
+
+
+def _value_at(
+    store: SeriesStore, indicator_id: int, area_id: int, period: str
+) -> tuple[bool, Decimal | None]:
+    cell = next((c for c in store.cells.get((indicator_id, area_id), []) if c.period == period), None)
+    return cell is not None, cell.value if cell else None
+
+
+def _cross_section(
+    page: ComparisonPage, store: SeriesStore, units: list[Area], selected: Area | None, country: Area
+) -> None:
+    indicator, period = page.indicator, page.state.period
+    values: dict[int, Decimal] = {}
+    for area in units:
+        present, value = _value_at(store, indicator.id, area.id, period)
+        if value is not None:
+            values[area.id] = value
+        elif present:
+            page.hidden.append(area)
+    third_of = thirds(values) if values else {}
+    group_ids = {a.id for a in page.group_members}
+    bars = [
+        Bar(
+            name=area.name,
+            value=values[area.id],
+            role="selected"
+            if selected and area.id == selected.id
+            else "group"
+            if area.id in group_ids
+            else "other",
+            third=str(THIRD_NAMES[third_of[area.id]]),
+        )
+        for area in units
+        if area.id in values
+    ]
+    page.third_counts = [(str(THIRD_NAMES[t]), sum(1 for v in third_of.values() if v == t)) for t in range(3)]
+    if selected and selected.id in third_of:
+        page.selected_third = str(THIRD_NAMES[third_of[selected.id]])
+    _present, country_value = _value_at(store, indicator.id, country.id, period)
+    unit = indicator.unit
+    page.bar_description = _describe_cross_section(page, values, selected, country, country_value)
+    title = _("%(name)s, %(period)s") % {"name": indicator.name, "period": format_period(period)}
+    fetched = store.fetched_at.get(indicator.id)
+    source = _("Kilde: Jobindsats.dk (STAR) · Måltavlen") + (f" · {format_date(fetched)}" if fetched else "")
+    page.bar_figure = bar_chart(
+        title=title,
+        source=source,
+        y_title=_("Procent") if unit == Indicator.Unit.PERCENT else _("Værdi"),
+        percent=unit == Indicator.Unit.PERCENT,
+        bars=bars,
+        country_name=country.name,
+        country_value=country_value,
+        legend_names={
+            "selected": selected.name if selected else _("Valgt"),
+            "group": page.group_label or _("Sammenligningsgruppe"),
+            "other": _("Øvrige"),
+        },
+        filename=f"{indicator.code}-{period}",
+    )
+    ordered = sorted(bars, key=lambda bar: (-bar.value, bar.name))
+    region_of = {a.name: (a.region.name if a.region else "") for a in units}
+    rows = [(bar.name, [region_of[bar.name], bar.value, bar.third]) for bar in ordered]
+    rows += [(area.name, [region_of[area.name], None, _("Vises ikke")]) for area in page.hidden]
+    if country_value is not None:
+        rows.append((country.name, ["", country_value, ""]))
+    page.bar_table = ChartTable(
+        title=title,
+        first_column=_("RAR-område") if page.rar_level else _("Kommune"),
+        columns=[_("Region"), _("Værdi"), _("Tredjedel")],
+        rows=rows,
+        unit=unit,
+        period_rows=False,
+    )
+
+
+def _development(page: ComparisonPage, store: SeriesStore, selected: Area | None, country: Area) -> None:
+    indicator = page.indicator
+    lines = []
+    if selected is not None:
+        lines.append(store.line(indicator.id, selected.id, name=selected.name, role="main"))
+    if page.group_members:
+        name = _("Median for %(group)s") % {"group": page.group_label}
+        group = store.median_line(indicator.id, [a.id for a in page.group_members], name=name)
+        if group is not None:
+            lines.append(group)
+    lines.append(store.line(indicator.id, country.id, name=country.name, role="country"))
+    lines = [line for line in lines if line.periods]
+    country_points = store.points(indicator.id, country.id)
+    if selected is not None:
+        name = f"{indicator.name} ({selected.name})"
+        points = store.points(indicator.id, selected.id)
+        page.time_description = describe(
+            name=name, unit=indicator.unit, points=points, country=country_points
+        )
+    else:
+        name = f"{indicator.name} ({country.name})"
+        page.time_description = describe(name=name, unit=indicator.unit, points=country_points, country=[])
+    title = _("Udvikling: %(name)s") % {"name": indicator.name}
+    page.time_figure = line_chart(
+        title=title,
+        source=_("Kilde: Jobindsats.dk (STAR) · Måltavlen"),
+        y_title=_("Procent") if indicator.unit == Indicator.Unit.PERCENT else _("Værdi"),
+        percent=indicator.unit == Indicator.Unit.PERCENT,
+        series=lines,
+        filename=f"{indicator.code}-udvikling",
+    )
+    page.time_table = table_from_lines(
+        title=title, period_label=_("Periode"), unit=indicator.unit, lines=lines
+    )
+
+
+def _describe_cross_section(
+    page: ComparisonPage,
+    values: dict[int, Decimal],
+    selected: Area | None,
+    country: Area,
+    country_value: Decimal | None,
+) -> str:
+    unit = page.indicator.unit
+    words = {
+        "n": len(values),
+        "period": format_period(page.state.period),
+        "low": format_value(min(values.values()), unit) if values else "–",
+        "high": format_value(max(values.values()), unit) if values else "–",
+        "country": format_value(country_value, unit),
+    }
+    sentence = (
+        _("%(n)s områder med tal i %(period)s, fra %(low)s til %(high)s; hele landet: %(country)s.") % words
+    )
+    if selected is not None and selected.id in values:
+        sentence += " " + _("%(name)s: %(value)s, i %(third)s.") % {
+            "name": selected.name,
+            "value": format_value(values[selected.id], unit),
+            "third": page.selected_third.lower(),
+        }
+    return sentence

@@ -1,0 +1,72 @@
+"""How values and periods are written in the page's language (4,6 % in Danish, 4.6% in English)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.utils import formats, timezone
+from django.utils.dateformat import format as date_format
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from indicators.models import Indicator
+from indicators.periods import UnknownPeriodFormat, parse_period
+
+
+def _is_english() -> bool:
+    return (get_language() or "da").startswith("en")
+
+
+def format_number(value: Decimal | float, decimals: int = 1) -> str:
+    """A number with the language's decimal and thousands separators."""
+    return formats.number_format(
+        Decimal(str(value)), decimal_pos=decimals, use_l10n=True, force_grouping=True
+    )
+
+
+def format_value(value: Decimal | float | None, unit: str) -> str:
+    """A value with its unit: "4,6 %" (da) / "4.6%" (en); counts without decimals; None as a dash."""
+    if value is None:
+        return "–"
+    if unit == Indicator.Unit.COUNT:
+        return format_number(value, 0)
+    number = format_number(value, 1)
+    if unit == Indicator.Unit.PERCENT:
+        return f"{number}%" if _is_english() else f"{number} %"
+    return number
+
+
+def format_change(value: Decimal | float, unit: str) -> str:
+    """A signed change: percent changes are in percentage points."""
+    sign = "+" if value > 0 else ("−" if value < 0 else "±")
+    number = format_number(abs(value), 0 if unit == Indicator.Unit.COUNT else 1)
+    if unit == Indicator.Unit.PERCENT:
+        return _("%(sign)s%(number)s procentpoint") % {"sign": sign, "number": number}
+    return f"{sign}{number}"
+
+
+def format_period(code: str) -> str:
+    """A period for people: 2023M09 → "september 2023" / "September 2023", 2023Q02 → "2. kvartal 2023"."""
+    try:
+        period = parse_period(code)
+    except UnknownPeriodFormat:
+        return code
+    year, n = code[:4], int(code[-2:]) if period.type != "Y" else 0
+    if period.type in {"M", "MYTD"}:
+        return date_format(period.start, "F Y")
+    if period.type == "Q":
+        return _("%(n)s. kvartal %(year)s") % {"n": n, "year": year}
+    if period.type == "QMAT":
+        return _("12 mdr. til %(n)s. kvartal %(year)s") % {"n": n, "year": year}
+    if period.type == "H":
+        return _("%(n)s. halvår %(year)s") % {"n": int(code[-1]), "year": year}
+    return year
+
+
+def format_date(moment: datetime | date) -> str:
+    """A date for people: "3. marts 2025" / "3 March 2025"; datetimes in Copenhagen time, with the clock."""
+    if isinstance(moment, datetime):
+        local = timezone.localtime(moment)
+        return date_format(local, "j F Y, H:i" if _is_english() else "j. F Y \\k\\l. H:i")
+    return date_format(moment, "j F Y" if _is_english() else "j. F Y")

@@ -1,0 +1,275 @@
+"""The municipality status page's read path: per goal, the plan, and per indicator a chart, status and table."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from django.db.models import Prefetch
+from django.utils.translation import gettext as _
+
+from goals.formatting import format_change, format_date, format_period, format_value
+from goals.freshness import next_pull_at
+from goals.models import Goal, GoalSet, Plan, PlanGoal, Target
+from goals.progress import Assessment, Point, Status, TargetSpec, assess, describe, year_before
+from goals.series import ChartTable, SeriesStore, table_from_lines
+from indicators.charts import Marker, line_chart
+from indicators.models import Indicator, Observation
+from municipalities.models import Area, RarMembership
+
+# Worst first: a goal's badge is the worst status among its targets and indicators.
+BADGE_ORDER = [Status.NOT_ON_TRACK, Status.ON_TRACK, Status.TOO_LITTLE_DATA, Status.NO_TARGET]
+
+
+@dataclass(frozen=True)
+class Freshness:
+    table_updated: datetime | None
+    table_next: datetime | None
+    fetched_at: datetime | None
+    next_pull: datetime
+
+
+@dataclass
+class IndicatorPanel:
+    chart_id: str
+    indicator: Indicator
+    target: Target | None
+    assessment: Assessment
+    description: str
+    figure: dict
+    table: ChartTable
+    freshness: Freshness
+    latest_text: str = ""
+    change_text: str = ""
+    has_data: bool = False
+    rar_only: bool = False
+    is_count: bool = False
+    has_provisional: bool = False
+    hidden: int = 0
+
+
+@dataclass
+class GoalPanel:
+    goal: Goal
+    plan_goal: PlanGoal | None
+    panels: list[IndicatorPanel] = field(default_factory=list)
+    local_targets: list[Target] = field(default_factory=list)
+    status: Status = Status.NO_TARGET
+
+    @property
+    def has_jobindsats_indicator(self) -> bool:
+        """Goals 1 and 4 have none: municipalities choose their own way of following them."""
+        return any(p.indicator.source == Indicator.Source.JOBINDSATS for p in self.panels)
+
+
+@dataclass
+class StatusPage:
+    municipality: Area
+    goal_set: GoalSet
+    plan: Plan | None
+    rar: Area | None
+    goals: list[GoalPanel]
+
+
+@dataclass
+class _Context:
+    municipality: Area
+    country: Area
+    rar: Area | None
+    rar_members: list[int]
+    store: SeriesStore
+    next_pull: datetime
+
+
+def _indicator_queryset():
+    return Indicator.objects.select_related("table", "base_indicator")
+
+
+def status_page(*, municipality: Area, goal_set: GoalSet) -> StatusPage:
+    """Everything the status page shows for one municipality and year, in a fixed number of queries."""
+    plan = (
+        Plan.objects.filter(municipality=municipality, goal_set=goal_set)
+        .prefetch_related(
+            Prefetch(
+                "plan_goals",
+                queryset=PlanGoal.objects.prefetch_related(
+                    Prefetch(
+                        "targets",
+                        queryset=Target.objects.select_related(
+                            "indicator__table", "indicator__base_indicator"
+                        ),
+                    )
+                ),
+            )
+        )
+        .first()
+    )
+    goals = list(
+        goal_set.goals.order_by("number").prefetch_related(
+            Prefetch("indicators", queryset=_indicator_queryset())
+        )
+    )
+    plan_goals = {pg.goal_id: pg for pg in plan.plan_goals.all()} if plan else {}
+    memberships = list(
+        RarMembership.objects.filter(rar__rar_members__municipality=municipality)
+        .select_related("rar")
+        .order_by("-valid_from")
+        .distinct()
+    )
+    own = _membership_in(goal_set.year, [m for m in memberships if m.municipality_id == municipality.id])
+    rar = own.rar if own else None
+    memberships = [
+        m for m in memberships if own and m.rar_id == own.rar_id and m.valid_from == own.valid_from
+    ]
+    country = Area.objects.country()
+    indicators = {i.id: i for goal in goals for i in goal.indicators.all()}
+    for plan_goal in plan_goals.values():
+        indicators.update({t.indicator.id: t.indicator for t in plan_goal.targets.all() if t.indicator_id})
+    ids = set(indicators) | {i.base_indicator_id for i in indicators.values() if i.base_indicator_id}
+    areas = (
+        {municipality.id, country.id}
+        | {m.municipality_id for m in memberships}
+        | ({rar.id} if rar else set())
+    )
+    rows = list(
+        Observation.objects.for_municipality_page(
+            indicator_ids=ids,
+            area_ids=areas,
+            start=date(goal_set.year - 2, 1, 1),
+            end=date(goal_set.year, 12, 31),
+        )
+    )
+    ctx = _Context(
+        municipality=municipality,
+        country=country,
+        rar=rar,
+        rar_members=[m.municipality_id for m in memberships],
+        store=SeriesStore.from_rows(rows, list(indicators.values())),
+        next_pull=next_pull_at(),
+    )
+    panels = [_goal_panel(goal, plan_goals.get(goal.id), ctx) for goal in goals]
+    return StatusPage(municipality=municipality, goal_set=goal_set, plan=plan, rar=rar, goals=panels)
+
+
+def _membership_in(year: int, memberships: list[RarMembership]) -> RarMembership | None:
+    """The membership valid in a year, else the newest one (RAR areas were redrawn in 2025)."""
+    valid = [m for m in memberships if m.valid_from <= year and (m.valid_to is None or m.valid_to >= year)]
+    return (valid or sorted(memberships, key=lambda m: -m.valid_from) or [None])[0]
+
+
+def _goal_panel(goal: Goal, plan_goal: PlanGoal | None, ctx: _Context) -> GoalPanel:
+    panel = GoalPanel(goal=goal, plan_goal=plan_goal)
+    targets = list(plan_goal.targets.all()) if plan_goal else []
+    panel.local_targets = [t for t in targets if not t.indicator_id]
+    targeted = set()
+    for target in targets:
+        if target.indicator_id:
+            targeted.add(target.indicator_id)
+            panel.panels.append(_indicator_panel(goal, target.indicator, target, ctx))
+    for indicator in goal.indicators.all():
+        if indicator.id not in targeted:
+            panel.panels.append(_indicator_panel(goal, indicator, None, ctx))
+    statuses = {p.assessment.status for p in panel.panels}
+    if panel.local_targets:
+        statuses.add(Status.TOO_LITTLE_DATA)
+    panel.status = next((s for s in BADGE_ORDER if s in statuses), Status.NO_TARGET)
+    return panel
+
+
+def target_spec(target: Target) -> TargetSpec:
+    """The pure rule's view of a Target row."""
+    return TargetSpec(
+        target_period=target.target_period,
+        target_start=target.target_period_start,
+        target_value=target.target_value,
+        direction=target.direction,
+        baseline_period=target.baseline_period,
+        baseline_start=target.baseline_period_start,
+        baseline_value=target.baseline_value,
+    )
+
+
+def _indicator_panel(
+    goal: Goal, indicator: Indicator, target: Target | None, ctx: _Context
+) -> IndicatorPanel:
+    store, unit = ctx.store, indicator.unit
+    rar_only = indicator.area_level == Indicator.AreaLevel.RAR
+    main_area = ctx.rar if rar_only else ctx.municipality
+    is_count = unit == Indicator.Unit.COUNT
+    lines = []
+    points: list[Point] = []
+    if main_area is not None:
+        lines.append(store.line(indicator.id, main_area.id, name=main_area.name, role="main"))
+        points = store.points(indicator.id, main_area.id)
+    if not is_count:
+        if not rar_only and ctx.rar is not None:
+            group_name = _("Median for kommunerne i RAR %(rar)s") % {"rar": ctx.rar.name}
+            group = store.median_line(indicator.id, ctx.rar_members, name=group_name)
+            if group is not None:
+                lines.append(group)
+        lines.append(store.line(indicator.id, ctx.country.id, name=ctx.country.name, role="country"))
+    lines = [line for line in lines if line.periods]
+    spec = target_spec(target) if target else None
+    until = target.target_period_start if target else None
+    assessment = assess(
+        target=spec, points=[p for p in points if until is None or p.start <= until], unit=unit
+    )
+    country_points = [] if is_count else store.points(indicator.id, ctx.country.id)
+    description = describe(
+        name=indicator.name,
+        unit=unit,
+        points=points,
+        country=country_points,
+        assessment=assessment,
+        target=spec,
+    )
+    title = f"{indicator.name} — {main_area.name if main_area else ''}"
+    fetched = store.fetched_at.get(indicator.id)
+    source = _("Kilde: Jobindsats.dk (STAR), data hentet %(date)s · Måltavlen") % {
+        "date": format_date(fetched) if fetched else "–"
+    }
+    figure = line_chart(
+        title=title,
+        source=source,
+        y_title=_("Procent") if unit == Indicator.Unit.PERCENT else _("Antal") if is_count else _("Værdi"),
+        percent=unit == Indicator.Unit.PERCENT,
+        series=lines,
+        target=Marker(_("Mål"), target.target_period_start, target.target_value) if target else None,
+        baseline=(
+            Marker(_("Basis"), target.baseline_period_start, target.baseline_value)
+            if target and target.baseline_value is not None and target.baseline_period_start
+            else None
+        ),
+        filename=f"{ctx.municipality.slug}-{indicator.code}",
+    )
+    table = table_from_lines(title=title, period_label=_("Periode"), unit=unit, lines=lines)
+    panel = IndicatorPanel(
+        chart_id=f"chart-{goal.number}-{indicator.code}",
+        indicator=indicator,
+        target=target,
+        assessment=assessment,
+        description=description,
+        figure=figure,
+        table=table,
+        freshness=Freshness(
+            table_updated=indicator.table.update_latest if indicator.table else None,
+            table_next=indicator.table.update_next if indicator.table else None,
+            fetched_at=fetched,
+            next_pull=ctx.next_pull,
+        ),
+        has_data=bool(points),
+        rar_only=rar_only,
+        is_count=is_count,
+        has_provisional=bool(lines) and any(lines[0].provisional),
+        hidden=store.hidden.get((indicator.id, main_area.id), 0) if main_area else 0,
+    )
+    if points:
+        latest = points[-1]
+        panel.latest_text = _("%(value)s i %(period)s") % {
+            "value": format_value(latest.value, unit),
+            "period": format_period(latest.period),
+        }
+        earlier = year_before(points)
+        if earlier is not None:
+            panel.change_text = format_change(latest.value - earlier.value, unit)
+    return panel

@@ -1,0 +1,254 @@
+"""Plotly figure builders: data in, figure (a JSON-ready dict with data, layout and config) out.
+
+No request, no ORM, no HTTP. Colours are Okabe-Ito (colour-blind safe), and every role also has its own
+marker symbol, dash style or bar pattern so that no meaning rests on colour alone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+# role → (colour, line dash, marker symbol); Okabe-Ito.
+LINE_STYLES = {
+    "main": ("#0072B2", "solid", "circle"),
+    "group": ("#D55E00", "dot", "diamond"),
+    "country": ("#000000", "dash", "square"),
+}
+TARGET_COLOUR = "#009E73"
+BASELINE_COLOUR = "#CC79A7"
+# bar role → (colour, pattern shape); "other" is a neutral grey with 4.5:1 contrast on white.
+BAR_STYLES = {"selected": ("#0072B2", "/"), "group": ("#D55E00", "x"), "other": ("#767676", "")}
+
+
+@dataclass(frozen=True)
+class LineSeries:
+    """One line: an area's values by period; `provisional` flags values that may still be revised."""
+
+    name: str
+    role: str
+    periods: list[str]
+    starts: list[date]
+    values: list[Decimal | None]
+    provisional: list[bool] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Marker:
+    """A single marked value, e.g. the baseline or the target at its period."""
+
+    label: str
+    start: date
+    value: Decimal
+
+
+@dataclass(frozen=True)
+class Bar:
+    name: str
+    value: Decimal
+    role: str
+    third: str
+
+
+def separators() -> str:
+    """Plotly's decimal and thousands separators for the active language."""
+    return ".," if (get_language() or "da").startswith("en") else ",."
+
+
+def _float(value: Decimal | None) -> float | None:
+    return None if value is None else float(value)
+
+
+def _iso(day: date) -> str:
+    return day.isoformat()
+
+
+def _layout(*, title: str, source: str, y_title: str, percent: bool) -> dict:
+    return {
+        "title": {"text": title, "x": 0, "xanchor": "left", "font": {"size": 16}},
+        "separators": separators(),
+        "font": {"family": "system-ui, sans-serif", "color": "#1a1a1a"},
+        "paper_bgcolor": "#ffffff",
+        "plot_bgcolor": "#ffffff",
+        "margin": {"l": 60, "r": 20, "t": 80, "b": 90},
+        "legend": {"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom"},
+        "yaxis": {
+            "title": {"text": y_title},
+            "gridcolor": "#d5d9e0",
+            "ticksuffix": "%" if percent else "",
+            "rangemode": "tozero",
+        },
+        "annotations": [
+            {
+                "text": source,
+                "xref": "paper",
+                "yref": "paper",
+                "x": 0,
+                "y": -0.28,
+                "xanchor": "left",
+                "yanchor": "top",
+                "showarrow": False,
+                "font": {"size": 11, "color": "#4a4a4a"},
+            }
+        ],
+    }
+
+
+def _config(filename: str) -> dict:
+    return {
+        "displaylogo": False,
+        "responsive": True,
+        "modeBarButtonsToRemove": ["select2d", "lasso2d"],
+        "toImageButtonOptions": {"format": "png", "filename": filename, "width": 1000, "height": 600},
+    }
+
+
+def _line_traces(series: LineSeries, value_format: str) -> list[dict]:
+    colour, dash, symbol = LINE_STYLES[series.role]
+    flags = series.provisional or [False] * len(series.values)
+    final_idx = [i for i, flag in enumerate(flags) if not flag]
+    prov_idx = [i for i, flag in enumerate(flags) if flag]
+
+    def trace(indexes: list[int], name: str, line_dash: str, show: bool) -> dict:
+        return {
+            "type": "scatter",
+            "mode": "lines+markers",
+            "name": name,
+            "showlegend": show,
+            "legendgroup": series.name,
+            "x": [_iso(series.starts[i]) for i in indexes],
+            "y": [_float(series.values[i]) for i in indexes],
+            "text": [series.periods[i] for i in indexes],
+            "line": {"color": colour, "dash": line_dash, "width": 2.5 if series.role == "main" else 2},
+            "marker": {"symbol": symbol, "size": 7, "color": colour},
+            "hovertemplate": f"%{{text}}: %{{y:{value_format}}}<extra>{name}</extra>",
+        }
+
+    traces = [trace(final_idx, series.name, dash, True)]
+    if prov_idx:
+        # Start the dashed part at the last final value so the line stays unbroken.
+        joined = final_idx[-1:] + prov_idx
+        label = _("%(name)s, foreløbige tal") % {"name": series.name}
+        traces.append(trace(joined, label, "dash" if dash == "solid" else "dashdot", True))
+    return traces
+
+
+def line_chart(
+    *,
+    title: str,
+    source: str,
+    y_title: str,
+    percent: bool,
+    series: list[LineSeries],
+    target: Marker | None = None,
+    baseline: Marker | None = None,
+    filename: str = "maaltavlen",
+) -> dict:
+    """A development-over-time chart: areas as lines, provisional months dashed, target and baseline marked."""
+    value_format = ".1f" if percent else ",.0f"
+    data: list[dict] = []
+    for one in series:
+        data.extend(_line_traces(one, value_format))
+    for marker, colour, symbol in ((baseline, BASELINE_COLOUR, "x"), (target, TARGET_COLOUR, "star")):
+        if marker is None:
+            continue
+        data.append(
+            {
+                "type": "scatter",
+                "mode": "markers+text",
+                "name": marker.label,
+                "x": [_iso(marker.start)],
+                "y": [_float(marker.value)],
+                "text": [marker.label],
+                "textposition": "top center",
+                "marker": {
+                    "symbol": symbol,
+                    "size": 14,
+                    "color": colour,
+                    "line": {"width": 1, "color": "#000"},
+                },
+                "hovertemplate": f"%{{text}}: %{{y:{value_format}}}<extra></extra>",
+            }
+        )
+    layout = _layout(title=title, source=source, y_title=y_title, percent=percent)
+    layout["xaxis"] = {"type": "date", "gridcolor": "#eef0f3", "tickformat": "%Y-%m"}
+    if target is not None and baseline is not None:
+        layout["shapes"] = [
+            {
+                "type": "line",
+                "x0": _iso(baseline.start),
+                "y0": _float(baseline.value),
+                "x1": _iso(target.start),
+                "y1": _float(target.value),
+                "line": {"color": TARGET_COLOUR, "dash": "longdash", "width": 1.5},
+            }
+        ]
+    return {"data": data, "layout": layout, "config": _config(filename)}
+
+
+def bar_chart(
+    *,
+    title: str,
+    source: str,
+    y_title: str,
+    percent: bool,
+    bars: list[Bar],
+    country_name: str,
+    country_value: Decimal | None,
+    legend_names: dict[str, str],
+    filename: str = "maaltavlen",
+) -> dict:
+    """Areas as bars, sorted highest first, the selected area and its group patterned, the country a line."""
+    value_format = ".1f" if percent else ",.0f"
+    ordered = sorted(bars, key=lambda bar: (-bar.value, bar.name))
+    names = [bar.name for bar in ordered]
+    data: list[dict] = []
+    for role in ("other", "group", "selected"):
+        members = [bar for bar in ordered if bar.role == role]
+        if not members:
+            continue
+        colour, pattern = BAR_STYLES[role]
+        data.append(
+            {
+                "type": "bar",
+                "name": legend_names[role],
+                "x": [bar.name for bar in members],
+                "y": [_float(bar.value) for bar in members],
+                "customdata": [bar.third for bar in members],
+                "marker": {
+                    "color": colour,
+                    "line": {"color": "#000000", "width": 1 if role != "other" else 0},
+                    "pattern": {"shape": pattern, "fgcolor": "#ffffff", "size": 6},
+                },
+                "hovertemplate": f"%{{x}}: %{{y:{value_format}}} (%{{customdata}})<extra></extra>",
+            }
+        )
+    if country_value is not None and names:
+        data.append(
+            {
+                "type": "scatter",
+                "mode": "lines",
+                "name": country_name,
+                "x": [names[0], names[-1]],
+                "y": [_float(country_value)] * 2,
+                "line": {"color": "#000000", "dash": "dash", "width": 2},
+                "hovertemplate": f"{country_name}: %{{y:{value_format}}}<extra></extra>",
+            }
+        )
+    layout = _layout(title=title, source=source, y_title=y_title, percent=percent)
+    layout["margin"]["b"] = 150
+    layout["annotations"][0]["y"] = -0.5
+    layout["barmode"] = "overlay"
+    layout["bargap"] = 0.15
+    layout["xaxis"] = {
+        "type": "category",
+        "categoryorder": "array",
+        "categoryarray": names,
+        "tickangle": -60,
+        "tickfont": {"size": 9},
+    }
+    return {"data": data, "layout": layout, "config": _config(filename)}

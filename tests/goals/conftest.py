@@ -1,0 +1,71 @@
+"""Observations built with the ORM (no ingestion code): a few years of monthly values for every area."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import pytest
+
+FETCHED = datetime(2025, 1, 10, 7, 0, tzinfo=ZoneInfo("Europe/Copenhagen"))
+
+
+def monthly_periods(first_year: int, last_year: int) -> list[tuple[str, date]]:
+    """(2023M01, 2023-01-01) … for whole years."""
+    return [(f"{y}M{m:02d}", date(y, m, 1)) for y in range(first_year, last_year + 1) for m in range(1, 13)]
+
+
+def build_observations(indicator, areas, periods, value_of, *, provisional_last: int = 2) -> int:
+    """bulk_create one value per area and period; value_of(area, index) returns a Decimal or None (suppressed)."""
+    from indicators.models import Observation
+
+    rows = []
+    for area in areas:
+        for index, (code, start) in enumerate(periods):
+            value = value_of(area, index)
+            rows.append(
+                Observation(
+                    indicator=indicator,
+                    area=area,
+                    period_type="M",
+                    period=code,
+                    period_start=start,
+                    value=value,
+                    suppressed=value is None,
+                    provisional=index >= len(periods) - provisional_last,
+                    fetched_at=FETCHED,
+                )
+            )
+    Observation.objects.bulk_create(rows, batch_size=2000)
+    return len(rows)
+
+
+def share_value(area, index: int) -> Decimal:
+    """A rising share that differs by municipality: 2–6 %, +0.05 points a month."""
+    return (Decimal(2) + Decimal(int(area.code) % 9) / 2 + Decimal(index) * Decimal("0.05")).quantize(
+        Decimal("0.01")
+    )
+
+
+@pytest.fixture
+def demo_plans(reference_data):
+    """Adopted 2023 and 2024 plans with targets for Randers, Aarhus, København and Odense."""
+    from goals.demo import load_demo_plans
+
+    load_demo_plans()
+
+
+@pytest.fixture
+def share_data(demo_plans):
+    """MM17 share, 2022–2024, every municipality and the country; MM17 count for Randers and the country."""
+    from indicators.models import Indicator
+    from municipalities.models import Area
+
+    share = Indicator.objects.get(code="mm17-andel-opkvalificering")
+    count = Indicator.objects.get(code="mm17-antal-opkvalificering")
+    areas = list(Area.objects.filter(kind__in=["municipality", "country"]))
+    build_observations(share, areas, monthly_periods(2022, 2024), share_value)
+    randers_and_country = [a for a in areas if a.slug == "randers" or a.kind == "country"]
+    build_observations(count, randers_and_country, monthly_periods(2022, 2024), lambda a, i: Decimal(100 + i))
+    return share
