@@ -1,7 +1,27 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from indicators.catalogue import BindingError, bind_indicator, suggested_tables
+from indicators.jobindsats import JobindsatsClient, JobindsatsError
 from indicators.models import Indicator, IngestionRun, JobindsatsTable, Observation, ObservationRevision
+from indicators.source_health import source_health
+
+
+class BindForm(forms.Form):
+    table = forms.ModelChoiceField(JobindsatsTable.objects.all(), label=_("Jobindsats-tabel"))
+    measure_label = forms.CharField(
+        label=_("Målets kolonnenavn"),
+        required=False,
+        max_length=300,
+        help_text=_("Tomt: vælges automatisk, når tabellen kun har ét passende mål."),
+    )
 
 
 @admin.register(JobindsatsTable)
@@ -18,6 +38,58 @@ class IndicatorAdmin(SimpleHistoryAdmin):
     list_filter = ["source", "unit", "area_level", "is_active"]
     search_fields = ["code", "name", "catalogue_hint", "measure_label"]
     autocomplete_fields = ["table"]
+    actions = ["bind_to_table"]
+
+    def get_urls(self) -> list:
+        bind = path(
+            "<int:pk>/bind/", self.admin_site.admin_view(self.bind_view), name="indicators_indicator_bind"
+        )
+        return [bind, *super().get_urls()]
+
+    @admin.action(description=_("Bind til Jobindsats-tabel"))
+    def bind_to_table(self, request: HttpRequest, queryset) -> HttpResponse | None:
+        """Open the binding form for the one selected indicator."""
+        if queryset.count() != 1:
+            self.message_user(request, _("Vælg én indikator ad gangen."), messages.WARNING)
+            return None
+        return redirect("admin:indicators_indicator_bind", queryset.get().pk)
+
+    def bind_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        """Bind an indicator to a table after checking the table's metadata (indicators.catalogue)."""
+        indicator = get_object_or_404(Indicator, pk=pk)
+        if not self.has_change_permission(request, indicator):
+            raise PermissionDenied
+        initial = {
+            "table": indicator.table or suggested_tables(indicator).first(),
+            "measure_label": indicator.measure_label,
+        }
+        form = BindForm(request.POST or None, initial=initial)
+        if request.method == "POST" and form.is_valid():
+            try:
+                bind_indicator(
+                    indicator=indicator,
+                    table_id=form.cleaned_data["table"].table_id,
+                    client=JobindsatsClient.from_settings(),
+                    measure_label=form.cleaned_data["measure_label"] or None,
+                )
+            except (BindingError, JobindsatsError) as exc:
+                form.add_error(None, str(exc))
+            else:
+                message = _("%(code)s er bundet til %(table)s (%(measure)s).") % {
+                    "code": indicator.code,
+                    "table": indicator.table.table_id,
+                    "measure": indicator.measure_label,
+                }
+                self.message_user(request, message, messages.SUCCESS)
+                return redirect("admin:indicators_indicator_change", indicator.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "indicator": indicator,
+            "form": form,
+            "title": _("Bind %(name)s til en Jobindsats-tabel") % {"name": indicator},
+        }
+        return TemplateResponse(request, "admin/indicators/indicator/bind.html", context)
 
 
 class ObservationRevisionInline(admin.TabularInline):
@@ -64,6 +136,26 @@ class IngestionRunAdmin(admin.ModelAdmin):
     search_fields = ["table_id", "error"]
     list_select_related = ["indicator"]
     date_hierarchy = "started_at"
+
+    def get_urls(self) -> list:
+        health = path(
+            "source-health/",
+            self.admin_site.admin_view(self.source_health_view),
+            name="indicators_source_health",
+        )
+        return [health, *super().get_urls()]
+
+    def source_health_view(self, request: HttpRequest) -> HttpResponse:
+        """Per indicator: table, last success, last attempt and its error, next update; and the token's state."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Datakilder: status"),
+            "health": source_health(),
+        }
+        return TemplateResponse(request, "admin/indicators/source_health.html", context)
 
 
 @admin.register(ObservationRevision)

@@ -1,0 +1,81 @@
+"""What the admins' source-health page shows: per indicator its table and pulls, and whether the token works."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import OuterRef, Q, Subquery
+
+from indicators.models import Indicator, IngestionRun
+
+
+@dataclass(frozen=True)
+class IndicatorHealth:
+    indicator: Indicator
+    last_success: IngestionRun | None
+    last_attempt: IngestionRun | None
+
+    @property
+    def failing(self) -> bool:
+        """The newest finished pull failed."""
+        return self.last_attempt is not None and self.last_attempt.status == IngestionRun.Status.FAILED
+
+    @property
+    def rows_changed(self) -> int | None:
+        """Rows the last successful pull inserted or updated."""
+        if self.last_success is None:
+            return None
+        return self.last_success.rows_inserted + self.last_success.rows_updated
+
+
+@dataclass(frozen=True)
+class TokenHealth:
+    configured: bool
+    works: bool | None  # None: no call has told us yet
+    last_auth_error: IngestionRun | None
+
+
+@dataclass(frozen=True)
+class SourceHealth:
+    indicators: list[IndicatorHealth]
+    token: TokenHealth
+    last_catalogue: IngestionRun | None
+
+
+def _latest(runs, **filters) -> Subquery:
+    return Subquery(runs.filter(**filters).order_by("-started_at").values("pk")[:1])
+
+
+def _token_health() -> TokenHealth:
+    # The newest call that reached Jobindsats tells: a success means the token was accepted, an auth error not.
+    decisive = IngestionRun.objects.filter(
+        Q(status=IngestionRun.Status.SUCCEEDED, data_origin="jobindsats") | Q(error_kind="auth")
+    ).order_by("-started_at")
+    latest = decisive.first()
+    last_auth_error = decisive.filter(error_kind="auth").first()
+    works = None if latest is None else latest.error_kind != "auth"
+    return TokenHealth(
+        configured=bool(settings.JOBINDSATS_API_TOKEN), works=works, last_auth_error=last_auth_error
+    )
+
+
+def source_health() -> SourceHealth:
+    """Every Jobindsats indicator with its bound table, last successful pull and last attempt (fixed queries)."""
+    runs = IngestionRun.objects.filter(indicator=OuterRef("pk"))
+    indicators = list(
+        Indicator.objects.filter(source=Indicator.Source.JOBINDSATS)
+        .select_related("table")
+        .annotate(
+            last_success_id=_latest(runs, status=IngestionRun.Status.SUCCEEDED),
+            last_attempt_id=_latest(runs.exclude(status=IngestionRun.Status.RUNNING)),
+        )
+        .order_by("code")
+    )
+    wanted = {i.last_success_id for i in indicators} | {i.last_attempt_id for i in indicators}
+    by_id = IngestionRun.objects.in_bulk([pk for pk in wanted if pk is not None])
+    rows = [
+        IndicatorHealth(i, by_id.get(i.last_success_id), by_id.get(i.last_attempt_id)) for i in indicators
+    ]
+    catalogue = IngestionRun.objects.filter(kind=IngestionRun.Kind.CATALOGUE).order_by("-started_at").first()
+    return SourceHealth(indicators=rows, token=_token_health(), last_catalogue=catalogue)
