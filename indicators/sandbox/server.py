@@ -46,7 +46,7 @@ class Fault:
     new_label: str = "Geografisk område"  # … and its new name
 
 
-@dataclass(frozen=True)
+@dataclass
 class RecordedRequest:
     method: str
     path: str
@@ -54,7 +54,7 @@ class RecordedRequest:
     authorization: (
         str  # the raw header, so tests can check what was sent (the sandbox's token is a demo value)
     )
-    status: int = 0
+    status: int = 0  # 0 while the reply is still being made (e.g. held back by a "slow" fault)
 
 
 @dataclass
@@ -204,8 +204,10 @@ class SandboxServer:
         """One /v3 request → (status, extra headers, body): faults first, then auth, then the protocol."""
         endpoint = path.removeprefix("/v3/").split("/", 1)[0]
         fault = self._take_fault(endpoint)
+        record = RecordedRequest(method, path, query, authorization)
+        self._record(record)
         status, headers, body = self._reply(endpoint, path, query, authorization, fault)
-        self._record(RecordedRequest(method, path, query, authorization, status))
+        record.status = status
         return status, headers, body
 
     def _reply(
