@@ -23,7 +23,12 @@ $(PLOTLY_JS): $(STAMP)
 	DEBUG=1 $(BIN)/python manage.py vendor_plotly
 	@touch $@
 
-setup: $(STAMP) $(PLOTLY_JS)
+# The English catalogue is compiled with polib at setup (no GNU gettext needed); only the .po is committed.
+TRANSLATIONS := locale/en/LC_MESSAGES/django.mo
+$(TRANSLATIONS): locale/en/LC_MESSAGES/django.po $(STAMP)
+	DEBUG=1 $(BIN)/python manage.py compile_translations
+
+setup: $(STAMP) $(PLOTLY_JS) $(TRANSLATIONS)
 
 # The data step of `make run`: migrate, reference data, demo plans and admin. Safe to run again.
 data: setup

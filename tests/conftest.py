@@ -26,6 +26,16 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
         pytest.skip(message)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def compiled_translations() -> None:
+    """The English catalogue compiled from its .po, as `make setup` does (the .mo is not committed)."""
+    from django.conf import settings
+
+    from goals.management.commands.compile_translations import compile_catalogues
+
+    compile_catalogues([Path(p) for p in settings.LOCALE_PATHS])
+
+
 @pytest.fixture
 def reference_data(db):
     """Areas, ministerial indicators and the 2022–2024 goals, loaded the way `make run` loads them."""

@@ -1,0 +1,93 @@
+"""Figure builders: data in, figure out; the figure carries what a PNG download must show."""
+
+from datetime import date
+from decimal import Decimal
+
+from django.utils import translation
+
+from indicators.charts import Bar, LineSeries, Marker, bar_chart, line_chart
+
+
+def series(role: str, provisional_last: int = 0) -> LineSeries:
+    periods = [f"2023M{m:02d}" for m in range(1, 7)]
+    return LineSeries(
+        name=role,
+        role=role,
+        periods=periods,
+        starts=[date(2023, m, 1) for m in range(1, 7)],
+        values=[Decimal("4.0") + Decimal(m) / 10 for m in range(1, 7)],
+        provisional=[i >= 6 - provisional_last for i in range(6)],
+    )
+
+
+def chart(**kwargs) -> dict:
+    defaults = {"title": "Titel", "source": "Kilde: Jobindsats", "y_title": "Procent", "percent": True}
+    return line_chart(**(defaults | kwargs))
+
+
+def test_line_chart_puts_title_and_source_in_the_figure_for_the_png_download():
+    figure = chart(series=[series("main")], filename="randers-mm17")
+
+    assert figure["layout"]["title"]["text"] == "Titel"
+    assert figure["layout"]["annotations"][0]["text"] == "Kilde: Jobindsats"
+    assert figure["config"]["toImageButtonOptions"]["filename"] == "randers-mm17"
+    assert figure["layout"]["legend"]
+
+
+def test_provisional_months_are_a_separate_dashed_trace_joined_to_the_final_ones():
+    figure = chart(series=[series("main", provisional_last=2)])
+
+    final, provisional = figure["data"]
+    assert final["line"]["dash"] == "solid" and len(final["x"]) == 4
+    assert provisional["line"]["dash"] == "dash"
+    assert provisional["x"] == ["2023-04-01", "2023-05-01", "2023-06-01"]
+
+
+def test_lines_differ_by_marker_and_dash_not_only_colour():
+    figure = chart(series=[series("main"), series("group"), series("country")])
+
+    styles = {(t["line"]["dash"], t["marker"]["symbol"]) for t in figure["data"]}
+    assert len(styles) == 3
+
+
+def test_target_and_baseline_are_marked_and_joined_by_a_line():
+    target = Marker("Mål", date(2023, 12, 1), Decimal("5"))
+    baseline = Marker("Basis", date(2022, 12, 1), Decimal("4"))
+
+    figure = chart(series=[series("main")], target=target, baseline=baseline)
+
+    names = [t["name"] for t in figure["data"]]
+    assert "Mål" in names and "Basis" in names
+    assert figure["layout"]["shapes"][0]["y1"] == 5.0
+
+
+def test_number_separators_follow_the_language():
+    with translation.override("da"):
+        assert chart(series=[series("main")])["layout"]["separators"] == ",."
+    with translation.override("en"):
+        assert chart(series=[series("main")])["layout"]["separators"] == ".,"
+
+
+def test_bar_chart_sorts_highest_first_and_patterns_the_selected_and_group():
+    bars = [
+        Bar("A", Decimal("3"), "other", "Midterste"),
+        Bar("B", Decimal("5"), "selected", "Øverste"),
+        Bar("C", Decimal("1"), "group", "Nederste"),
+    ]
+
+    figure = bar_chart(
+        title="T",
+        source="S",
+        y_title="Procent",
+        percent=True,
+        bars=bars,
+        country_name="Hele landet",
+        country_value=Decimal("2.5"),
+        legend_names={"selected": "Randers", "group": "RAR", "other": "Øvrige"},
+    )
+
+    assert figure["layout"]["xaxis"]["categoryarray"] == ["B", "A", "C"]
+    patterns = {t["name"]: t["marker"]["pattern"]["shape"] for t in figure["data"] if t["type"] == "bar"}
+    assert patterns["Randers"] and patterns["RAR"] and patterns["Randers"] != patterns["RAR"]
+    country = next(t for t in figure["data"] if t["name"] == "Hele landet")
+    assert country["y"] == [2.5, 2.5]
