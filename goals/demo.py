@@ -16,12 +16,13 @@ from municipalities.models import Area
 DEMO_ADMIN_USERNAME = "admin"
 DEMO_ADMIN_PASSWORD = "maaltavlen-demo"  # noqa: S105 - printed by `make run`; demo database only
 
-# municipality slug → (goal 2 baseline, goal 2 target, goal 3 baseline, goal 3 target), in percent.
+# municipality slug → (goal 2 baseline, goal 2 target, goal 3 baseline, goal 3 target), in percent; near the
+# sandbox's synthetic series (indicators.sandbox), so the demo shows targets both met and missed.
 DEMO_PLANS = {
-    "randers": (Decimal("4.1"), Decimal("5.0"), Decimal("41.0"), Decimal("45.0")),
-    "aarhus": (Decimal("3.8"), Decimal("4.5"), Decimal("44.0"), Decimal("47.0")),
-    "koebenhavn": (Decimal("3.2"), Decimal("4.0"), Decimal("46.0"), Decimal("50.0")),
-    "odense": (Decimal("4.4"), Decimal("5.2"), Decimal("39.0"), Decimal("43.0")),
+    "randers": (Decimal("0.6"), Decimal("0.8"), Decimal("51.5"), Decimal("54.0")),
+    "aarhus": (Decimal("0.75"), Decimal("0.85"), Decimal("54.0"), Decimal("56.0")),
+    "koebenhavn": (Decimal("1.15"), Decimal("1.3"), Decimal("54.0"), Decimal("57.0")),
+    "odense": (Decimal("0.8"), Decimal("0.95"), Decimal("49.5"), Decimal("53.0")),
 }
 LOCAL_TEXTS = {
     1: "Jobcentret måler borgernes tilfredshed med sagsbehandlingen to gange om året.",

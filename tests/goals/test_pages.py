@@ -71,10 +71,30 @@ def test_admin_login_page_works(client, db):
 def test_make_run_data_step_is_idempotent(db):
     from django.apps import apps
 
+    from indicators.models import IngestionRun
+
+    def counts():
+        # Every pull leaves a run record (the log of what happened); everything else must stay as it was.
+        models = [model for model in apps.get_models() if model is not IngestionRun]
+        return {model._meta.label: model.objects.count() for model in models}
+
     call_command("prepare_demo", verbosity=0, stdout=open("/dev/null", "w"))  # noqa: SIM115
-    counts = {model._meta.label: model.objects.count() for model in apps.get_models()}
+    first = counts()
+    first_runs = IngestionRun.objects.count()
 
     call_command("prepare_demo", verbosity=0, stdout=open("/dev/null", "w"))  # noqa: SIM115
 
-    assert {model._meta.label: model.objects.count() for model in apps.get_models()} == counts
-    assert counts["goals.Plan"] > 0
+    assert counts() == first
+    assert first["goals.Plan"] > 0
+    assert first["indicators.Observation"] > 0
+    second_pulls = IngestionRun.objects.filter(kind=IngestionRun.Kind.INDICATOR).order_by("-started_at")[:5]
+    assert IngestionRun.objects.count() == first_runs * 2
+    assert [(run.status, run.rows_inserted, run.rows_updated, run.data_origin) for run in second_pulls] == [
+        (IngestionRun.Status.SUCCEEDED, 0, 0, "sandbox")
+    ] * 5
+
+
+def test_make_run_shows_the_demo_data_banner(client, db):
+    call_command("prepare_demo", verbosity=0, stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+    assert "Demodata — syntetiske tal" in client.get("/").content.decode()

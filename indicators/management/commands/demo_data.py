@@ -1,0 +1,20 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from indicators.catalogue import BindingError
+from indicators.ingestion import IngestionError
+from indicators.jobindsats import JobindsatsError
+from indicators.sandbox_demo import load_sandbox_demo
+
+
+class Command(BaseCommand):
+    help = "Demodata til `make run`: start sandkassen lokalt, bind de kendte indikatorer, og hent dem. Kan køres igen."
+
+    def handle(self, *args, **options) -> None:
+        try:
+            result = load_sandbox_demo()
+        except (JobindsatsError, BindingError, IngestionError) as exc:
+            raise CommandError(f"Demodata fra sandkassen kunne ikke hentes: {exc}") from exc
+        self.stdout.write(
+            f"Demodata (syntetiske tal fra sandkassen): {result.bound} indikatorer bundet, "
+            f"{len(result.runs)} hentet, {result.rows_written} rækker skrevet."
+        )
