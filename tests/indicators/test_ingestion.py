@@ -1,12 +1,15 @@
+import logging
 from decimal import Decimal
 
 import pytest
 
 from indicators.catalogue import bind_indicator, sync_catalogue
 from indicators.ingestion import IndicatorNotReady, UnknownArea, ingest_indicator
-from indicators.jobindsats import JobindsatsAuthError, JobindsatsUnavailable
+from indicators.jobindsats import JobindsatsAuthError, JobindsatsUnavailable, UnknownColumnLabel
 from indicators.models import Indicator, IngestionRun, Observation, ObservationRevision
+from indicators.sandbox import UNKNOWN_AREA_NAME
 from municipalities.models import Area
+from tests.indicators.conftest import SANDBOX_TOKEN
 from tests.indicators.fake_jobindsats import SHARE, FakeJobindsats, default_value, months
 
 PERIODS = months(2023, "2024M06")  # 18 months
@@ -240,3 +243,93 @@ def test_upsert_on_postgresql_writes_nothing_twice_and_keeps_revisions(fake, ind
     assert (revised.rows_inserted, revised.rows_updated) == (0, 99)
     assert ObservationRevision.objects.filter(run=revised).count() == 99
     assert Observation.objects.filter(period="2024M06", value=Decimal("1.2345")).count() == 99
+
+
+# --- Against the sandbox server over real HTTP ------------------------------------------------------------
+@pytest.fixture
+def sandbox_indicator(reference_data, sandbox_client):
+    sync_catalogue(client=sandbox_client)
+    share = Indicator.objects.get(code="mm17-andel-opkvalificering")
+    return bind_indicator(indicator=share, table_id="mm17a01", client=sandbox_client)
+
+
+def test_sandbox_pull_is_marked_as_sandbox_data_and_keeps_the_token_out_of_logs_and_records(
+    sandbox, sandbox_client, sandbox_indicator, caplog
+):
+    caplog.set_level(logging.DEBUG)
+    run = ingest_indicator(indicator=sandbox_indicator, client=sandbox_client, since="2024M01")
+    sandbox.set_fault("401")
+    with pytest.raises(JobindsatsAuthError):
+        ingest_indicator(indicator=sandbox_indicator, client=sandbox_client)
+
+    assert run.data_origin == "sandbox"
+    assert run.rows_inserted > 0
+    failed = IngestionRun.objects.filter(status=IngestionRun.Status.FAILED).get()
+    assert failed.error_kind == "auth"
+    assert "udløbet" in failed.error  # tells the admin what to do
+    records = [str(value) for row in IngestionRun.objects.values() for value in row.values()]
+    assert not [value for value in records if SANDBOX_TOKEN in value]
+    assert SANDBOX_TOKEN not in caplog.text
+    assert "mm17-andel-opkvalificering" in caplog.text  # the logs did record the pulls
+
+
+def test_sandbox_revision_updates_recent_months_and_keeps_their_earlier_values(
+    sandbox, sandbox_client, sandbox_indicator
+):
+    ingest_indicator(indicator=sandbox_indicator, client=sandbox_client)
+    sandbox.advance_revision()
+
+    run = ingest_indicator(indicator=sandbox_indicator, client=sandbox_client)
+
+    assert run.rows_inserted == 0
+    assert run.rows_updated > 0
+    assert ObservationRevision.objects.filter(run=run).count() == run.rows_updated
+    revised_periods = set(ObservationRevision.objects.values_list("observation__period", flat=True))
+    newest = sorted(Observation.objects.values_list("period", flat=True).distinct())[-3:]
+    assert revised_periods <= set(newest)
+
+
+def test_sandbox_fault_after_the_first_chunk_writes_nothing(
+    sandbox, sandbox_client, sandbox_indicator, settings, monkeypatch
+):
+    ingest_indicator(indicator=sandbox_indicator, client=sandbox_client, since="2025M01")
+    before = values(sandbox_indicator)
+    sandbox.advance_revision()
+    settings.JOBINDSATS_MAX_CELLS = 100 * 4  # four months per request
+    original, replies = sandbox_client.data, []
+
+    def first_chunk_then_outage(*args, **kwargs):
+        replies.append(original(*args, **kwargs))
+        sandbox.set_fault("503")  # every later request fails, through all retries
+        return replies[-1]
+
+    monkeypatch.setattr(sandbox_client, "data", first_chunk_then_outage)
+
+    with pytest.raises(JobindsatsUnavailable):
+        ingest_indicator(indicator=sandbox_indicator, client=sandbox_client, since="2025M01")
+
+    assert len(replies) == 1
+    assert values(sandbox_indicator) == before
+    assert not ObservationRevision.objects.exists()
+    assert IngestionRun.objects.filter(status=IngestionRun.Status.FAILED).get().error_kind == "unavailable"
+
+
+def test_sandbox_unknown_area_fails_the_pull_naming_it(sandbox, sandbox_client, sandbox_indicator):
+    sandbox.set_fault("unknown_area")
+
+    with pytest.raises(UnknownArea, match=UNKNOWN_AREA_NAME):
+        ingest_indicator(indicator=sandbox_indicator, client=sandbox_client, since="2025M01")
+
+    assert not Observation.objects.exists()
+
+
+def test_sandbox_renamed_column_label_fails_the_pull_naming_it(sandbox, sandbox_client, sandbox_indicator):
+    sandbox.set_fault("renamed_label")
+
+    with pytest.raises(UnknownColumnLabel):
+        ingest_indicator(indicator=sandbox_indicator, client=sandbox_client, since="2025M01")
+
+    run = IngestionRun.objects.get(indicator=sandbox_indicator)
+    assert run.error_kind == "response"
+    assert "'Geografisk område'" in run.error
+    assert not Observation.objects.exists()
