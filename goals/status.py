@@ -40,6 +40,7 @@ class IndicatorPanel:
     table: ChartTable
     freshness: Freshness
     latest_text: str = ""
+    target_text: str = ""
     change_text: str = ""
     has_data: bool = False
     rar_only: bool = False
@@ -263,6 +264,11 @@ def _indicator_panel(
         has_provisional=bool(lines) and any(lines[0].provisional),
         hidden=store.hidden.get((indicator.id, main_area.id), 0) if main_area else 0,
     )
+    if target is not None:
+        panel.target_text = _("%(value)s i %(period)s") % {
+            "value": format_value(target.target_value, unit),
+            "period": format_period(target.target_period),
+        }
     if points:
         latest = points[-1]
         panel.latest_text = _("%(value)s i %(period)s") % {

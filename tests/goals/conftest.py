@@ -50,10 +50,37 @@ def share_value(area, index: int) -> Decimal:
 
 @pytest.fixture
 def demo_plans(reference_data):
-    """Adopted 2023 and 2024 plans with targets for Randers, Aarhus, København and Odense."""
-    from goals.demo import load_demo_plans
+    """Adopted 2023 and 2024 plans for Randers: local texts for every goal, targets for goals 2 and 3."""
+    from goals.models import Goal, Plan, PlanGoal, Target
+    from municipalities.models import Area
 
-    load_demo_plans()
+    randers = Area.objects.get(slug="randers")
+    for year in (2023, 2024):
+        plan = Plan.objects.create(
+            municipality=randers,
+            goal_set_id=Goal.objects.filter(goal_set__year=year).first().goal_set_id,
+            status="adopted",
+            adopted_on=date(year - 1, 12, 15),
+        )
+        for goal in Goal.objects.filter(goal_set__year=year).prefetch_related("indicators"):
+            plan_goal = PlanGoal.objects.create(
+                plan=plan, goal=goal, text=f"Randers' plan for mål {goal.number}."
+            )
+            targets = {
+                2: ("mm17-andel-opkvalificering", "4.1", "5.0"),
+                3: ("mm13-andel-beskaeftigede", "41", "45"),
+            }
+            if goal.number in targets:
+                code, baseline, value = targets[goal.number]
+                Target.objects.create(
+                    plan_goal=plan_goal,
+                    indicator=goal.indicators.get(code=code),
+                    baseline_period=f"{year - 1}M12",
+                    baseline_value=Decimal(baseline),
+                    target_period=f"{year}M12",
+                    target_value=Decimal(value),
+                    direction="up",
+                )
 
 
 @pytest.fixture

@@ -1,0 +1,126 @@
+"""The jobcenter chief's status page: per goal the plan, charts, status, description, table and freshness."""
+
+import json
+import re
+from decimal import Decimal
+
+import pytest
+
+from indicators.models import Indicator
+from municipalities.models import Area
+from tests.goals.conftest import build_observations, monthly_periods, share_value
+
+
+def figure(body: str, chart_id: str) -> dict:
+    match = re.search(rf'<script id="{chart_id}-data" type="application/json">(.*?)</script>', body, re.S)
+    return json.loads(match.group(1))
+
+
+def test_status_page_shows_each_goal_with_a_badge_chart_status_and_description(client, share_data):
+    body = client.get("/kommune/randers/", {"aar": "2023"}).content.decode()
+
+    assert body.count('class="badge badge-') >= 5  # the summary strip: one badge per goal
+    chart_id = "chart-2-mm17-andel-opkvalificering"
+    assert f'id="{chart_id}" class="chart" role="img"' in body
+    assert f'aria-describedby="{chart_id}-description"' in body
+    description = re.search(rf'id="{chart_id}-description">(.*?)</p>', body, re.S).group(1)
+    assert description.startswith(
+        "Andel ydelsesmodtagere, der har påbegyndt et opkvalificeringsforløb steg fra"
+    )
+    assert "Fra basis 4,1 % i december 2022" in body  # the status rule in plain words
+    assert "Ikke på rette spor" in body
+    assert "<details" in body and "Tallene bag diagrammet" in body
+
+
+def test_chart_shows_municipality_rar_group_country_target_and_baseline(client, share_data):
+    body = client.get("/kommune/randers/", {"aar": "2023"}).content.decode()
+
+    names = [trace["name"] for trace in figure(body, "chart-2-mm17-andel-opkvalificering")["data"]]
+
+    assert "Randers" in names
+    assert "Median for kommunerne i RAR Østjylland" in names
+    assert "Hele landet" in names
+    assert "Mål" in names and "Basis" in names
+
+
+def test_provisional_months_are_dashed_and_explained(client, share_data):
+    body = client.get("/kommune/randers/", {"aar": "2024"}).content.decode()
+
+    names = [t["name"] for t in figure(body, "chart-2-mm17-andel-opkvalificering")["data"]]
+    assert "Randers, foreløbige tal" in names
+    assert "De nyeste måneder er foreløbige" in body
+
+
+def test_goals_without_a_jobindsats_indicator_say_so(client, share_data):
+    body = client.get("/kommune/randers/", {"aar": "2023"}).content.decode()
+
+    goal1 = body[body.index('id="goal-1"') : body.index('id="goal-2"')]
+    goal4 = body[body.index('id="goal-4"') : body.index('id="goal-5"')]
+    assert "Jobindsats har ingen indikator for dette mål" in goal1
+    assert "Jobindsats har ingen indikator for dette mål" in goal4
+
+
+def test_rar_level_goal_says_it_shows_the_rar_area(client, share_data):
+    body = client.get("/kommune/randers/", {"aar": "2023"}).content.decode()
+
+    goal5 = body[body.index('id="goal-5"') :]
+    assert "Tallene er for RAR-området Østjylland" in goal5
+
+
+def test_indicator_without_data_says_so_and_when_the_next_pull_is(client, demo_plans):
+    body = client.get("/kommune/randers/", {"aar": "2023"}).content.decode()
+
+    assert "Der er endnu ingen tal for denne indikator i perioden" in body
+    assert "næste hentning er" in body
+    assert "kl. 06:30" in body or "06:30" in body
+
+
+def test_municipality_without_a_plan_or_data_still_renders(client, reference_data):
+    response = client.get("/kommune/ishoej/")
+
+    assert response.status_code == 200
+    assert "ingen beskæftigelsesplan" in response.content.decode()
+
+
+def test_values_with_too_small_a_base_are_not_shown(client, demo_plans, settings):
+    settings.SUPPRESSION_MIN_BASE = 5
+    share = Indicator.objects.get(code="mm13-andel-beskaeftigede")
+    base = Indicator.objects.get(code="mm13-antal-befolkning")
+    randers = [Area.objects.get(slug="randers")]
+    periods = monthly_periods(2022, 2023)
+    build_observations(share, randers, periods, lambda a, i: Decimal("99.5") if i == 5 else Decimal("42.0"))
+    build_observations(base, randers, periods, lambda a, i: Decimal(3) if i == 5 else Decimal(400))
+
+    body = client.get("/kommune/randers/", {"aar": "2023"}).content.decode()
+
+    assert "99,5" not in body
+    assert "1 værdi vises ikke" in body
+    assert "færre end 5 personer" in body
+
+
+def test_freshness_shows_our_copy_and_the_table_dates(client, share_data):
+    body = client.get("/kommune/randers/", {"aar": "2023"}).content.decode()
+
+    assert "Måltavlens kopi er fra 10. januar 2025" in body
+
+
+@pytest.mark.parametrize("size", ["small", "large"])
+def test_status_page_query_count_does_not_grow_with_the_data(
+    client, demo_plans, django_assert_num_queries, size
+):
+    share = Indicator.objects.get(code="mm17-andel-opkvalificering")
+    areas = list(Area.objects.filter(kind__in=["municipality", "country"]))
+    if size == "small":
+        areas = [a for a in areas if a.slug in {"randers", "aarhus"} or a.kind == "country"]
+        periods = monthly_periods(2023, 2023)
+    else:
+        periods = monthly_periods(2020, 2024)
+    build_observations(share, areas, periods, share_value)
+
+    with django_assert_num_queries(STATUS_PAGE_QUERIES):
+        client.get("/kommune/randers/", {"aar": "2023"})
+
+
+# area, goal sets, plan + plan goals + targets, goals + indicators, RAR memberships, country, observations,
+# and the data-origin banner's query.
+STATUS_PAGE_QUERIES = 11
