@@ -1,0 +1,172 @@
+"""The committee chair's comparison page: every municipality in thirds, groups in the URL, never a 500."""
+
+import json
+import re
+from decimal import Decimal
+
+import pytest
+
+from goals.comparison import thirds
+from indicators.models import Indicator
+from municipalities.models import Area
+from tests.goals.conftest import build_observations, monthly_periods, share_value
+
+URL = "/sammenlign/mm17-andel-opkvalificering/"
+
+
+def figure(body: str, chart_id: str) -> dict:
+    match = re.search(rf'<script id="{chart_id}-data" type="application/json">(.*?)</script>', body, re.S)
+    return json.loads(match.group(1))
+
+
+def bar_roles(body: str) -> dict[str, list[str]]:
+    return {t["name"]: t["x"] for t in figure(body, "chart-comparison")["data"] if t["type"] == "bar"}
+
+
+def test_thirds_split_evenly_and_ties_share_the_higher_third():
+    values = {i: Decimal(v) for i, v in enumerate(["9", "8", "7", "6", "5", "4", "3", "2", "1"])}
+    assert sorted(thirds(values).values()) == [0, 0, 0, 1, 1, 1, 2, 2, 2]
+
+    tied = {
+        1: Decimal("5"),
+        2: Decimal("5"),
+        3: Decimal("5"),
+        4: Decimal("5"),
+        5: Decimal("1"),
+        6: Decimal("0"),
+    }
+    result = thirds(tied)
+    assert result[1] == result[2] == result[3] == result[4] == 0
+    assert result[5] == 2 and result[6] == 2
+
+
+def test_comparison_page_shows_all_municipalities_sorted_with_the_selected_one_and_its_rar_group(
+    client, share_data
+):
+    body = client.get(URL, {"kommune": "randers", "periode": "2024M06"}).content.decode()
+
+    roles = bar_roles(body)
+    assert sum(len(x) for x in roles.values()) == 98
+    assert roles["Randers"] == ["Randers"]
+    assert "Aarhus" in roles["RAR Østjylland"] and "Aalborg" not in roles["RAR Østjylland"]
+    assert "Randers ligger i" in body
+    layout = figure(body, "chart-comparison")["layout"]
+    values = {
+        name: share_value(Area.objects.get(name=name), 29) for name in layout["xaxis"]["categoryarray"][:3]
+    }
+    assert list(values.values()) == sorted(values.values(), reverse=True)
+    assert any(t["name"] == "Hele landet" for t in figure(body, "chart-comparison")["data"])
+
+
+def test_region_and_own_list_groups_come_from_the_url(client, share_data):
+    region = bar_roles(client.get(URL, {"kommune": "randers", "gruppe": "region"}).content.decode())
+    listed = bar_roles(
+        client.get(
+            URL, {"kommune": "randers", "gruppe": "liste", "kommuner": "odense,aalborg"}
+        ).content.decode()
+    )
+
+    assert "Viborg" in region["Region Midtjylland"]
+    assert sorted(listed["Egen liste"]) == ["Aalborg", "Odense"]
+
+
+def test_development_over_time_shows_the_municipality_its_group_and_the_country(client, share_data):
+    body = client.get(URL, {"kommune": "randers"}).content.decode()
+
+    names = {t["name"] for t in figure(body, "chart-development")["data"]}
+    assert {"Randers", "Median for RAR Østjylland", "Hele landet"} <= names
+
+
+def test_permalink_round_trip_keeps_the_same_state(client, share_data):
+    body = client.get(
+        URL, {"kommune": "aarhus", "gruppe": "liste", "kommuner": "odense", "periode": "2023M03"}
+    )
+    permalink = (
+        re.search(r'href="\?([^"]+)" id="permalink"', body.content.decode()).group(1).replace("&amp;", "&")
+    )
+
+    again = client.get(f"{URL}?{permalink}").content.decode()
+
+    assert permalink == "kommune=aarhus&gruppe=liste&kommuner=odense&periode=2023M03"
+    assert '<option value="2023M03" selected>' in again
+    assert '<option value="aarhus" selected>' in again
+    assert bar_roles(again)["Egen liste"] == ["Odense"]
+
+
+def test_counts_are_not_compared_and_the_page_points_to_the_share(client, share_data):
+    body = client.get("/sammenlign/mm17-antal-opkvalificering/").content.decode()
+
+    assert "Antal sammenlignes ikke på tværs af kommuner" in body
+    assert 'href="/sammenlign/mm17-andel-opkvalificering/"' in body
+    assert "chart-comparison" not in body
+
+
+def test_indicator_without_data_says_so(client, reference_data):
+    body = client.get(URL).content.decode()
+
+    assert "Der er endnu ingen tal for denne indikator" in body
+
+
+def test_hidden_values_are_not_ranked_and_the_rule_is_explained(client, reference_data):
+    share = Indicator.objects.get(code="mm17-andel-opkvalificering")
+    areas = list(Area.objects.filter(kind__in=["municipality", "country"]))
+    build_observations(
+        share,
+        areas,
+        monthly_periods(2024, 2024),
+        lambda a, i: None if a.slug == "laesoe" else share_value(a, i),
+    )
+
+    body = client.get(URL, {"kommune": "laesoe"}).content.decode()
+
+    assert "Læsø" not in sum(bar_roles(body).values(), [])
+    assert "1 område vises ikke og indgår ikke i tredjedelene" in body
+
+
+def test_unknown_indicator_is_a_404_in_the_site_style(client, reference_data):
+    response = client.get("/sammenlign/findes-ikke/")
+
+    assert response.status_code == 404
+    assert "Siden findes ikke" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"kommune": "atlantis"},
+        {"gruppe": "<script>"},
+        {"gruppe": "liste", "kommuner": ",,,x,,y"},
+        {"periode": "2099M13"},
+        {"periode": "'; DROP TABLE"},
+        {"kommune": "randers", "gruppe": "region", "periode": ""},
+        {"kommuner": "a" * 5000},
+        {"kommune": "\x00"},
+    ],
+)
+def test_bad_parameters_fall_back_and_never_give_a_500(client, share_data, params):
+    response = client.get(URL, params)
+
+    assert response.status_code == 200
+    assert "<script>" not in response.content.decode().split("<main", 1)[1].split("</main>")[0]
+
+
+def test_ignored_parameters_are_named(client, share_data):
+    body = client.get(URL, {"gruppe": "naboer", "periode": "1999M01"}).content.decode()
+
+    assert "Sammenligningsgruppen &#x27;naboer&#x27; findes ikke" in body
+    assert "Perioden &#x27;1999M01&#x27; findes ikke" in body
+
+
+@pytest.mark.parametrize("size", ["small", "large"])
+def test_comparison_page_query_count_does_not_grow_with_the_data(
+    client, reference_data, django_assert_num_queries, size
+):
+    share = Indicator.objects.get(code="mm17-andel-opkvalificering")
+    areas = list(Area.objects.filter(kind__in=["municipality", "country"]))
+    if size == "small":
+        areas = [a for a in areas if a.slug in {"randers", "aarhus"} or a.kind == "country"]
+    build_observations(share, areas, monthly_periods(2023 if size == "small" else 2020, 2024), share_value)
+
+    # indicator, areas, periods, RAR memberships, observations, and the data-origin banner.
+    with django_assert_num_queries(6):
+        client.get(URL, {"kommune": "randers", "gruppe": "rar"})
