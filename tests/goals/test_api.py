@@ -1,0 +1,77 @@
+"""The read-only JSON API: indicators, areas, observations with filters and pagination."""
+
+from decimal import Decimal
+
+import pytest
+
+from indicators.models import Indicator
+from municipalities.models import Area
+from tests.goals.conftest import build_observations, monthly_periods
+
+
+def test_indicators_lists_definitions(client, reference_data):
+    data = client.get("/api/indicators/").json()
+
+    codes = {i["code"]: i for i in data["results"]}
+    assert codes["mm13-andel-beskaeftigede"]["base_indicator"] == "mm13-antal-befolkning"
+    assert codes["mm13-andel-beskaeftigede"]["unit"] == "percent"
+
+
+def test_areas_filter_by_kind_and_paginate_with_links(client, reference_data):
+    first = client.get("/api/areas/", {"kind": "municipality", "page_size": 40}).json()
+    last = client.get("/api/areas/", {"kind": "municipality", "page_size": 40, "page": 3}).json()
+
+    assert first["count"] == 98 and len(first["results"]) == 40
+    assert first["previous"] is None and "page=2" in first["next"]
+    assert len(last["results"]) == 18 and last["next"] is None and "page=2" in last["previous"]
+
+
+def test_page_size_is_capped(client, reference_data):
+    assert client.get("/api/areas/", {"page_size": 100000}).json()["page_size"] == 1000
+
+
+def test_observations_filter_by_indicator_area_and_period_range(client, share_data):
+    data = client.get(
+        "/api/observations/",
+        {"indicator": "mm17-andel-opkvalificering", "area": "randers", "from": "2023M01", "to": "2023M06"},
+    ).json()
+
+    assert data["count"] == 6
+    assert [r["period"] for r in data["results"]] == [f"2023M0{m}" for m in range(1, 7)]
+    assert data["results"][0]["value"] == 3.1
+
+
+def test_observations_apply_the_small_number_rule(client, reference_data):
+    share = Indicator.objects.get(code="mm13-andel-beskaeftigede")
+    base = Indicator.objects.get(code="mm13-antal-befolkning")
+    randers = [Area.objects.get(slug="randers")]
+    periods = monthly_periods(2023, 2023)[:2]
+    build_observations(share, randers, periods, lambda a, i: Decimal("50"), provisional_last=0)
+    build_observations(base, randers, periods, lambda a, i: Decimal(2 if i == 0 else 300), provisional_last=0)
+
+    results = client.get("/api/observations/", {"indicator": share.code}).json()["results"]
+
+    assert results[0] == results[0] | {"period": "2023M01", "value": None, "hidden": True}
+    assert results[1]["value"] == 50.0
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"indicator": "nope"},
+        {"area": "atlantis"},
+        {"from": "2023-01"},
+        {"page": "x"},
+        {"page": "0"},
+        {"page_size": "-1"},
+    ],
+)
+def test_bad_parameters_are_a_400_with_a_message(client, reference_data, params):
+    response = client.get("/api/observations/", params)
+
+    assert response.status_code == 400
+    assert response.json()["error"]
+
+
+def test_api_is_read_only(client, reference_data):
+    assert client.post("/api/observations/").status_code == 405

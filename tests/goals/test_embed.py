@@ -1,0 +1,31 @@
+"""Embeds: one chart with title, source and a link back, without the site chrome, allowed in a frame."""
+
+
+def test_status_chart_embed_has_no_site_chrome_and_may_be_framed(client, share_data):
+    response = client.get("/embed/kommune/randers/mm17-andel-opkvalificering/", {"aar": "2023"})
+
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "X-Frame-Options" not in response
+    assert 'class="site-header"' not in body and "skip-link" not in body
+    assert 'id="chart-2-mm17-andel-opkvalificering"' in body
+    assert "Kilde: Jobindsats.dk" in body
+    assert 'href="/kommune/randers/?aar=2023#chart-2-mm17-andel-opkvalificering"' in body
+
+
+def test_comparison_embed_links_back_to_the_same_view(client, share_data):
+    response = client.get(
+        "/embed/sammenlign/mm17-andel-opkvalificering/", {"kommune": "randers", "gruppe": "region"}
+    )
+
+    body = response.content.decode()
+    assert 'id="chart-comparison"' in body
+    assert "/sammenlign/mm17-andel-opkvalificering/?kommune=randers&amp;gruppe=region" in body
+
+
+def test_the_normal_pages_still_refuse_framing(client, share_data):
+    assert client.get("/kommune/randers/")["X-Frame-Options"] == "DENY"
+
+
+def test_embed_of_an_unknown_indicator_is_a_404(client, share_data):
+    assert client.get("/embed/kommune/randers/findes-ikke/").status_code == 404
