@@ -15,7 +15,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 import requests
@@ -217,27 +218,33 @@ _DATE_FORMATS = (
 )
 
 
+_SUPPRESSED = Cell(value=None, suppressed=True)
+
+
 def parse_value(raw: object, *, column: str = "") -> Cell:
     """One data cell: a JSON number or Danish number string → Decimal; a placeholder → suppressed; else raise."""
     if raw is None:
-        return Cell(value=None, suppressed=True)
-    if isinstance(raw, bool):
-        raise UnrecognisedValue(raw, column=column)
-    if isinstance(raw, int | float):
-        value = Decimal(repr(raw)) if isinstance(raw, float) else Decimal(raw)
-        if not value.is_finite():
-            raise UnrecognisedValue(raw, column=column)
-        return Cell(value=value, suppressed=False)
+        return _SUPPRESSED
     if isinstance(raw, str):
-        text = raw.strip().replace("\u00a0", "")
-        if text in PLACEHOLDERS:
-            return Cell(value=None, suppressed=True)
-        if _DANISH_NUMBER.match(text):
-            try:
-                return Cell(value=Decimal(text.replace(".", "").replace(",", ".")), suppressed=False)
-            except InvalidOperation:  # pragma: no cover - the pattern admits only valid digits
-                pass
+        cell = _parse_text(raw)
+        if cell is not None:
+            return cell
+    elif isinstance(raw, int | float) and not isinstance(raw, bool):
+        value = Decimal(repr(raw)) if isinstance(raw, float) else Decimal(raw)
+        if value.is_finite():
+            return Cell(value=value, suppressed=False)
     raise UnrecognisedValue(raw, column=column)
+
+
+@lru_cache(maxsize=65_536)
+def _parse_text(raw: str) -> Cell | None:
+    """A string cell → Cell, or None when it is neither placeholder nor Danish number (cached: values repeat)."""
+    text = raw.strip().replace("\u00a0", "")
+    if text in PLACEHOLDERS:
+        return _SUPPRESSED
+    if _DANISH_NUMBER.match(text):
+        return Cell(value=Decimal(text.replace(".", "").replace(",", ".")), suppressed=False)
+    return None
 
 
 def parse_update_date(raw: object) -> datetime | None:
@@ -418,34 +425,43 @@ def parse_data(
     """The /data/{id} reply {"columns": [...], "rows": [[...], ...]} → typed rows with parsed cells."""
     where = f"data for {table_id}"
     columns = [str(label) for label in _require_list(_require(payload, "columns", where), where)]
-    keys = column_keys(columns, measure_labels=measure_labels)
-    breakdown_keys = {key for key in keys if key not in (PERIOD_KEY, AREA_KEY) and key not in measure_labels}
+    layout = _RowLayout(columns, column_keys(columns, measure_labels=measure_labels))
     rows = []
     for raw_row in _require_list(_require(payload, "rows", where), where):
         if not isinstance(raw_row, list) or len(raw_row) != len(columns):
             raise JobindsatsResponseError(
                 f"En række i svaret fra Jobindsats ({table_id}) har ikke {len(columns)} kolonner: {raw_row!r:.120}"
             )
-        rows.append(_parse_row(raw_row, columns=columns, keys=keys, breakdown_keys=breakdown_keys))
+        rows.append(layout.parse(raw_row))
     return DataTable(table_id=table_id, columns=tuple(columns), rows=tuple(rows), is_sandbox=is_sandbox)
 
 
-def _parse_row(raw_row: list, *, columns: list[str], keys: list[str], breakdown_keys: set[str]) -> DataRow:
-    """One data row: period, area name, breakdown (totals left out) and the measure cells."""
-    period = area = ""
-    breakdown = []
-    cells = {}
-    for label, key, raw in zip(columns, keys, raw_row, strict=True):
-        if key == PERIOD_KEY:
-            period = str(raw)
-        elif key == AREA_KEY:
-            area = str(raw)
-        elif key in breakdown_keys:
-            if str(raw).strip().lower() not in TOTAL_NAMES:
-                breakdown.append((key, str(raw)))
-        else:
-            cells[label] = parse_value(raw, column=label)
-    return DataRow(period=period, area_name=area, breakdown=tuple(breakdown), cells=cells)
+class _RowLayout:
+    """Where period, area, breakdowns and measures sit in a data row; reads one row into a DataRow."""
+
+    def __init__(self, columns: list[str], keys: list[str]) -> None:
+        self.period = keys.index(PERIOD_KEY)
+        self.area = keys.index(AREA_KEY)
+        self.breakdowns = [
+            (i, key) for i, key in enumerate(keys) if key != columns[i] and i not in (self.period, self.area)
+        ]
+        self.measures = [
+            (i, label) for i, (label, key) in enumerate(zip(columns, keys, strict=True)) if key == label
+        ]
+
+    def parse(self, raw_row: list) -> DataRow:
+        """One data row: period, area name, breakdown (totals left out) and the measure cells."""
+        breakdown = tuple(
+            (key, str(raw_row[i]))
+            for i, key in self.breakdowns
+            if str(raw_row[i]).strip().lower() not in TOTAL_NAMES
+        )
+        return DataRow(
+            period=str(raw_row[self.period]),
+            area_name=str(raw_row[self.area]),
+            breakdown=breakdown,
+            cells={label: parse_value(raw_row[i], column=label) for i, label in self.measures},
+        )
 
 
 # --- The client ---------------------------------------------------------------------------------------
