@@ -1,0 +1,312 @@
+"""Parsing Jobindsats v3 replies: the one place that knows its value formats, date forms and column labels."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import datetime
+from decimal import Decimal
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+from indicators.jobindsats.results import (
+    CatalogueTable,
+    Cell,
+    DataRow,
+    DataTable,
+    Dimension,
+    DimensionValue,
+    Hierarchy,
+    JobindsatsResponseError,
+    Level,
+    Measure,
+    MeasureGroup,
+    Subject,
+    TableMetadata,
+    UnknownColumnLabel,
+    UnrecognisedValue,
+)
+
+COPENHAGEN = ZoneInfo("Europe/Copenhagen")
+
+# API.md § Data: suppressed or missing cells come as placeholders; nothing else is ever read as "no value".
+PLACEHOLDERS = frozenset({"", "-", "..", ".", "..."})
+# Danish format: optional minus, thousands grouped by "." (in groups of three), decimals after ",".
+_DANISH_NUMBER = re.compile(r"^-?(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?$")
+
+# Column display label → internal key, for every non-measure column we understand (API.md § Data: labels are
+# Danish display texts that change without notice, so they are mapped here and nowhere else).
+PERIOD_KEY = "period"
+AREA_KEY = "area"
+DIMENSION_LABELS: dict[str, str] = {
+    "Periode": PERIOD_KEY,
+    "Period": PERIOD_KEY,  # the v2 spelling
+    "Område": AREA_KEY,
+    "Area": AREA_KEY,  # the v2 spelling
+    "Ydelsesgruppe": "ydelsesgruppe",
+    "Opholdstid": "opholdstid",
+    "Køn": "koen",
+    "Alder": "alder",
+}
+# A breakdown cell naming the total carries no breakdown (DataRow.breakdown == () means "i alt").
+TOTAL_NAMES = frozenset({"i alt", "total"})
+
+_DATE_FORMATS = (
+    "%Y-%m-%d",
+    "%Y-%m-%dT%H:%M:%S",
+    "%Y-%m-%dT%H:%M",
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%d %H:%M",
+    "%d-%m-%Y",
+    "%d-%m-%Y %H:%M:%S",
+    "%d-%m-%Y %H:%M",
+    "%d.%m.%Y",
+    "%d.%m.%Y %H:%M:%S",
+    "%d.%m.%Y %H:%M",
+)
+
+
+_SUPPRESSED = Cell(value=None, suppressed=True)
+
+
+def parse_value(raw: object, *, column: str = "") -> Cell:
+    """One data cell: a JSON number or Danish number string → Decimal; a placeholder → suppressed; else raise."""
+    if raw is None:
+        return _SUPPRESSED
+    if isinstance(raw, str):
+        cell = _parse_text(raw)
+        if cell is not None:
+            return cell
+    elif isinstance(raw, int | float) and not isinstance(raw, bool):
+        value = Decimal(repr(raw)) if isinstance(raw, float) else Decimal(raw)
+        if value.is_finite():
+            return Cell(value=value, suppressed=False)
+    raise UnrecognisedValue(raw, column=column)
+
+
+@lru_cache(maxsize=65_536)
+def _parse_text(raw: str) -> Cell | None:
+    """A string cell → Cell, or None when it is neither placeholder nor Danish number (cached: values repeat)."""
+    text = raw.strip().replace("\u00a0", "")
+    if text in PLACEHOLDERS:
+        return _SUPPRESSED
+    if _DANISH_NUMBER.match(text):
+        return Cell(value=Decimal(text.replace(".", "").replace(",", ".")), suppressed=False)
+    return None
+
+
+def parse_update_date(raw: object) -> datetime | None:
+    """A catalogue update date in any of the seen forms → aware Copenhagen datetime; None when not understood."""
+    text = str(raw or "").strip()
+    if not text:
+        return None
+    try:
+        parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        parsed = None
+        for fmt in _DATE_FORMATS:
+            try:
+                parsed = datetime.strptime(text, fmt)  # noqa: DTZ007 - made aware just below
+                break
+            except ValueError:
+                continue
+    if parsed is None:
+        return None
+    if parsed.tzinfo is None:
+        return parsed.replace(tzinfo=COPENHAGEN)
+    return parsed.astimezone(COPENHAGEN)
+
+
+def decode_json(body: bytes | str) -> object:
+    """Decode a reply body, tolerating a UTF-8 byte-order mark (API.md § Data)."""
+    if isinstance(body, bytes):
+        try:
+            body = body.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise JobindsatsResponseError(f"Svaret fra Jobindsats er ikke UTF-8: {exc.reason}") from None
+    body = body.removeprefix("\ufeff")
+    try:
+        return json.loads(body)
+    except ValueError as exc:
+        raise JobindsatsResponseError(
+            f"Svaret fra Jobindsats er ikke gyldig JSON ({exc.msg}, tegn {exc.pos}): {body[:80]!r}"
+        ) from None
+
+
+def _require(mapping: object, key: str, where: str) -> object:
+    """mapping[key], or a JobindsatsResponseError naming the missing key and where it was expected."""
+    if not isinstance(mapping, dict) or key not in mapping:
+        raise JobindsatsResponseError(f"Svaret fra Jobindsats mangler feltet {key!r} i {where}.")
+    return mapping[key]
+
+
+def _require_list(value: object, where: str) -> list:
+    """The value if it is a list, else a JobindsatsResponseError."""
+    if not isinstance(value, list):
+        raise JobindsatsResponseError(f"Svaret fra Jobindsats har ikke en liste i {where}.")
+    return value
+
+
+def parse_subjects(payload: object) -> list[Subject]:
+    """The /subjects reply: a list of subjects (id and name; v3 key names read leniently)."""
+    subjects = []
+    for item in _require_list(payload, "emnelisten"):
+        if not isinstance(item, dict):
+            raise JobindsatsResponseError("Et emne i svaret fra Jobindsats er ikke et objekt.")
+        name = item.get("subject_name", item.get("name"))
+        if name is None:
+            raise JobindsatsResponseError("Et emne i svaret fra Jobindsats mangler 'subject_name'.")
+        subjects.append(Subject(subject_id=str(item.get("subject_id", item.get("id", name))), name=str(name)))
+    return subjects
+
+
+def parse_catalogue(payload: object) -> list[CatalogueTable]:
+    """The /tables reply: subjects → table groups → tables (API.md § Catalogue)."""
+    tables = []
+    for subject in _require_list(payload, "kataloget"):
+        subject_name = str(_require(subject, "subject_name", "kataloget"))
+        for group in _require_list(_require(subject, "table_groups", subject_name), subject_name):
+            group_name = str(_require(group, "table_group_name", subject_name))
+            for table in _require_list(_require(group, "tables", group_name), group_name):
+                tables.append(_parse_catalogue_table(table, subject=subject_name, group=group_name))
+    return tables
+
+
+def _parse_catalogue_table(table: object, *, subject: str, group: str) -> CatalogueTable:
+    """One table entry of the catalogue."""
+    table_id = str(_require(table, "table_id", group)).lower()
+    periods = table.get("periods") or {}
+    period_types = periods.get("periodtypes", []) if isinstance(periods, dict) else []
+    latest_raw = str(table.get("update_latest") or "")
+    next_raw = str(table.get("update_next") or "")
+    return CatalogueTable(
+        table_id=table_id,
+        name=str(_require(table, "table_name", table_id)),
+        subject=subject,
+        table_group=group,
+        update_latest_raw=latest_raw,
+        update_latest=parse_update_date(latest_raw),
+        update_next_raw=next_raw,
+        update_next=parse_update_date(next_raw),
+        update_freq=str(table.get("update_freq") or ""),
+        period_types=tuple(str(_require(p, "periodtype_id", table_id)) for p in period_types),
+        period_last={
+            str(p["periodtype_id"]): str(p["period_last"]) for p in period_types if p.get("period_last")
+        },
+    )
+
+
+def parse_table_metadata(table_id: str, payload: object) -> TableMetadata:
+    """The /table/{id} reply: periods, dimensions with hierarchies and levels, measure groups."""
+    where = f"tabel {table_id}"
+    periods = {}
+    for block in _require_list(_require(payload, "periods", where), where):
+        values = _require_list(_require(block, "values", where), where)
+        ids = (str(_require(value, "period_id", where)) for value in values)
+        # Jobindsats' period ids of one type sort as text (2018M01 < 2018M02, 2023Q01, 2023H1).
+        periods[str(_require(block, "periodtype_id", where))] = tuple(sorted(ids))
+    dimensions = tuple(
+        Dimension(
+            dimension_id=str(_require(dim, "dimension_id", where)),
+            hierarchies=tuple(_parse_hierarchy(h, where) for h in _require(dim, "hierarchies", where)),
+        )
+        for dim in _require_list(_require(payload, "dimensions", where), where)
+    )
+    mgroups = tuple(
+        MeasureGroup(
+            mgroup_id=str(_require(group, "mgroup_id", where)),
+            name=str(group.get("mgroup_name", "")),
+            measures=tuple(
+                Measure(
+                    measure_id=str(_require(m, "measure_id", where)),
+                    name=str(_require(m, "measure_name", where)),
+                )
+                for m in _require_list(_require(group, "measures", where), where)
+            ),
+        )
+        for group in _require_list(_require(payload, "mgroups", where), where)
+    )
+    return TableMetadata(
+        table_id=table_id, periods=periods, dimensions=dimensions, mgroups=mgroups, raw=payload
+    )
+
+
+def _parse_hierarchy(hierarchy: object, where: str) -> Hierarchy:
+    """One hierarchy of a dimension, with its levels and their members."""
+    return Hierarchy(
+        hierarchy_id=str(_require(hierarchy, "hierarchy_id", where)),
+        levels=tuple(
+            Level(
+                level_id=str(_require(level, "level_id", where)),
+                values=tuple(
+                    DimensionValue(
+                        value_id=str(_require(v, "value_id", where)),
+                        value_name=str(_require(v, "value_name", where)),
+                    )
+                    for v in _require_list(_require(level, "values", where), where)
+                ),
+            )
+            for level in _require_list(_require(hierarchy, "levels", where), where)
+        ),
+    )
+
+
+def column_keys(columns: list[str], *, measure_labels: set[str]) -> list[str]:
+    """Map each column label to its internal key (a measure keeps its label); raise on an unknown label."""
+    keys = []
+    for label in columns:
+        if label in DIMENSION_LABELS:
+            keys.append(DIMENSION_LABELS[label])
+        elif label in measure_labels:
+            keys.append(label)
+        else:
+            raise UnknownColumnLabel(label)
+    for required in (PERIOD_KEY, AREA_KEY):
+        if required not in keys:
+            raise JobindsatsResponseError(f"Svaret fra Jobindsats mangler en kolonne for {required!r}.")
+    return keys
+
+
+def parse_data(
+    table_id: str, payload: object, *, measure_labels: set[str], is_sandbox: bool = False
+) -> DataTable:
+    """The /data/{id} reply {"columns": [...], "rows": [[...], ...]} → typed rows with parsed cells."""
+    where = f"data for {table_id}"
+    columns = [str(label) for label in _require_list(_require(payload, "columns", where), where)]
+    layout = _RowLayout(columns, column_keys(columns, measure_labels=measure_labels))
+    rows = []
+    for raw_row in _require_list(_require(payload, "rows", where), where):
+        if not isinstance(raw_row, list) or len(raw_row) != len(columns):
+            raise JobindsatsResponseError(
+                f"En række i svaret fra Jobindsats ({table_id}) har ikke {len(columns)} kolonner: {raw_row!r:.120}"
+            )
+        rows.append(layout.parse(raw_row))
+    return DataTable(table_id=table_id, columns=tuple(columns), rows=tuple(rows), is_sandbox=is_sandbox)
+
+
+class _RowLayout:
+    """Where period, area, breakdowns and measures sit in a data row; reads one row into a DataRow."""
+
+    def __init__(self, columns: list[str], keys: list[str]) -> None:
+        self.period = keys.index(PERIOD_KEY)
+        self.area = keys.index(AREA_KEY)
+        self.breakdowns = [
+            (i, key) for i, key in enumerate(keys) if key != columns[i] and i not in (self.period, self.area)
+        ]
+        self.measures = [
+            (i, label) for i, (label, key) in enumerate(zip(columns, keys, strict=True)) if key == label
+        ]
+
+    def parse(self, raw_row: list) -> DataRow:
+        """One data row: period, area name, breakdown (totals left out) and the measure cells."""
+        breakdown = tuple(
+            (key, str(raw_row[i]))
+            for i, key in self.breakdowns
+            if str(raw_row[i]).strip().lower() not in TOTAL_NAMES
+        )
+        return DataRow(
+            period=str(raw_row[self.period]),
+            area_name=str(raw_row[self.area]),
+            breakdown=breakdown,
+            cells={label: parse_value(raw_row[i], column=label) for i, label in self.measures},
+        )
