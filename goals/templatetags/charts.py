@@ -10,9 +10,12 @@ register = template.Library()
 
 @register.simple_tag
 def chart(figure: dict, chart_id: str, description_id: str, label: str) -> str:
-    """The chart element (an image to assistive technology, described by the generated sentence) and its data."""
+    """The chart element and its figure data; named by the title, described by the generated sentence.
+
+    role=figure, not img: Plotly's modebar buttons inside must stay reachable (axe nested-interactive).
+    """
     return format_html(
-        '<div id="{}" class="chart" role="img" aria-label="{}" aria-describedby="{}"></div>{}',
+        '<div id="{}" class="chart" role="figure" aria-label="{}" aria-describedby="{}"></div>{}',
         chart_id,
         label,
         description_id,

@@ -51,28 +51,13 @@ def test_comparison_page_draws_every_municipality_as_a_bar_and_the_development(p
 
 
 ALL_PAGES = [STATUS_PAGE, COMPARISON_PAGE, "/en" + STATUS_PAGE, "/en" + COMPARISON_PAGE]
-# Known, with its own (expected-to-fail) test below; leave it out here so any other violation still fails.
-KNOWN_VIOLATION = "nested-interactive"
 
 
 @pytest.mark.parametrize("path", ALL_PAGES)
 def test_page_has_no_wcag_21_aa_violations(page, axe, dashboard_data, path):
     open_with_charts(page, path)
 
-    violations = axe_violations(axe, page, skip=(KNOWN_VIOLATION,))
-    assert not violations, violations
-
-
-@pytest.mark.xfail(
-    strict=True,
-    reason="each chart <div role=img> holds Plotly's focusable modebar buttons (WCAG 4.1.2); fix: role=figure "
-    "in goals/templatetags/charts.py, then drop this mark and KNOWN_VIOLATION",
-)
-@pytest.mark.parametrize("path", [STATUS_PAGE, COMPARISON_PAGE])
-def test_charts_hold_no_interactive_controls_inside_an_image_role(page, axe, dashboard_data, path):
-    open_with_charts(page, path)
-
-    violations = axe_violations(axe, page, only=KNOWN_VIOLATION)
+    violations = axe_violations(axe, page)
     assert not violations, violations
 
 

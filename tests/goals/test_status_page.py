@@ -21,7 +21,7 @@ def test_status_page_shows_each_goal_with_a_badge_chart_status_and_description(c
 
     assert body.count('class="badge badge-') >= 5  # the summary strip: one badge per goal
     chart_id = "chart-2-mm17-andel-opkvalificering"
-    assert f'id="{chart_id}" class="chart" role="img"' in body
+    assert f'id="{chart_id}" class="chart" role="figure"' in body
     assert f'aria-describedby="{chart_id}-description"' in body
     description = re.search(rf'id="{chart_id}-description">(.*?)</p>', body, re.S).group(1)
     assert description.startswith(
