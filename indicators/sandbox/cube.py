@@ -80,7 +80,7 @@ def danish_decimal(x: float, decimals: int) -> str:
     return f"{x:,.{decimals}f}".replace(",", "\0").replace(".", ",").replace("\0", ".")
 
 
-@lru_cache(maxsize=16)
+@lru_cache(maxsize=8)
 def formatted_cube(table_id: str, n_periods: int, revision: int) -> dict[str, np.ndarray]:
     """Formatted cells per measure id, shape (area nodes, breakdown values, periods), as object arrays."""
     spec = world.TABLES[table_id]

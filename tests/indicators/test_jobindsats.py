@@ -186,7 +186,7 @@ def impatient_client(sandbox, sleeps: list[float]) -> JobindsatsClient:
     return JobindsatsClient(
         base_url=sandbox.url,
         token=sandbox.token,
-        timeout=0.1,
+        timeout=0.3,
         max_retries=3,
         pause_seconds=0,
         sleep=sleeps.append,
