@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import email.utils
 import logging
 import socket
 import traceback
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -361,3 +363,49 @@ def test_token_never_appears_in_logs_errors_or_reprs(sandbox, sandbox_client, ca
     for exc in errors:
         assert token not in str(exc) and token not in repr(exc)
         assert token not in "".join(traceback.format_exception(exc))
+
+
+# --- Single replies (responses) -------------------------------------------------------------------------
+API = "https://jobindsats.invalid/v3"
+
+
+def test_forbidden_is_an_auth_error_too(sleeps):
+    client = JobindsatsClient(base_url=API, token="t0k", pause_seconds=0, sleep=sleeps.append)
+    with responses.RequestsMock() as mock:
+        mock.get(f"{API}/tables", status=403, body="Forbidden")
+        with pytest.raises(JobindsatsAuthError, match="HTTP 403"):
+            client.catalogue()
+        assert len(mock.calls) == 1
+
+
+def test_other_client_errors_carry_status_and_the_start_of_the_servers_message():
+    client = JobindsatsClient(base_url=API, token="t0k", pause_seconds=0)
+    message = "Ugyldig forespørgsel: " + "x" * 1000
+    with responses.RequestsMock() as mock:
+        mock.get(f"{API}/data/mm17a01", status=422, json={"message": message})
+        with pytest.raises(JobindsatsRequestError) as caught:
+            client.data(MM17, periods={"QQ": ["1"]}, hierarchies={}, mgroups={}, measure_labels=set())
+    assert caught.value.status == 422
+    assert "Ugyldig forespørgsel: xxx" in str(caught.value)
+    assert len(str(caught.value)) < 450
+
+
+def test_retry_after_as_an_http_date_is_honoured(sleeps):
+    client = JobindsatsClient(
+        base_url=API, token="t0k", pause_seconds=0, backoff_seconds=0.01, sleep=sleeps.append
+    )
+    when = email.utils.format_datetime(datetime.now(tz=UTC) + timedelta(seconds=60), usegmt=True)
+    with responses.RequestsMock() as mock:
+        mock.get(f"{API}/subjects", status=503, headers={"Retry-After": when})
+        mock.get(f"{API}/subjects", json=[])
+        client.subjects()
+    assert len(sleeps) == 1 and 50 < sleeps[0] <= 60
+
+
+def test_a_server_echoing_the_token_does_not_leak_it():
+    client = JobindsatsClient(base_url=API, token="t0k-echoed-123", pause_seconds=0)
+    with responses.RequestsMock() as mock:
+        mock.get(f"{API}/tables", status=400, body="bad header: Bearer t0k-echoed-123")
+        with pytest.raises(JobindsatsRequestError) as caught:
+            client.catalogue()
+    assert "t0k-echoed-123" not in str(caught.value)
