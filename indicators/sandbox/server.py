@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import logging
 import threading
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlsplit
@@ -192,7 +192,7 @@ class SandboxServer:
                 fault.times -= 1
                 if fault.times <= 0:
                     self._state.fault = None
-            return Fault(**{**fault.__dict__})
+            return replace(fault)
 
     def _record(self, request: RecordedRequest) -> None:
         with self._lock:
@@ -265,7 +265,7 @@ class SandboxServer:
         fault = self._state.fault
         return 200, {
             "revision": self.revision,
-            "fault": fault.__dict__ if fault else None,
+            "fault": asdict(fault) if fault else None,
             "requests": len(self._state.requests),
         }
 

@@ -232,8 +232,7 @@ def _unemployment_series(table_id: str, period_ids: list[str]) -> Series:
     years, months = _time(period_ids)
     pop = municipal_population()[:, None, None]
     rng = _rng(table_id, "levels")
-    base = np.rint(pop * 640 * (1 + 0.003 * (years - 2018)) + 0 * months).astype(np.int64)
-    base = np.broadcast_to(base, (pop.shape[0], 1, len(years))).copy()
+    base = np.rint(pop * 640 * (1 + 0.003 * (years - 2018))).astype(np.int64)  # (leaves, 1, periods)
     rate = 0.03 * rng.lognormal(0, 0.25, size=(pop.shape[0], 1, 1)) * (1 + 0.4 * _covid(years))
     rate = rate * (1 + 0.07 * np.cos(2 * np.pi * (months - 1) / 12))
     return base, _rng(table_id, "count").binomial(base, np.clip(rate, 0, 0.3))
