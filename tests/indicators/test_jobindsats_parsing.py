@@ -236,3 +236,20 @@ def test_parse_table_metadata_names_a_missing_key():
 def test_parse_subjects_reads_ids_and_names():
     subjects = parse_subjects(fixture("jobindsats_subjects.json"))
     assert "Ministerens mål" in [s.name for s in subjects] and all(s.subject_id for s in subjects)
+
+
+@pytest.mark.parametrize(
+    "parse",
+    [
+        lambda payload: parse_data("mm17a01", payload, measure_labels=set()),
+        parse_catalogue,
+        parse_subjects,
+        lambda payload: parse_table_metadata("mm17a01", payload),
+    ],
+)
+@pytest.mark.parametrize(
+    "payload", [{"message": "Forkert nøgle eller nøglen er udløbet"}, "Forkert nøgle eller nøglen er udløbet"]
+)
+def test_an_error_text_in_a_200_reply_is_never_read_as_data(parse, payload):
+    with pytest.raises(JobindsatsResponseError):
+        parse(payload)
