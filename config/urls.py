@@ -6,6 +6,7 @@ from django.urls import include, path
 
 from config.health import healthz
 from goals import api as goal_api
+from goals import plan_edit
 from goals import views as goal_views
 
 urlpatterns = [
@@ -24,6 +25,7 @@ urlpatterns += i18n_patterns(
         goal_views.municipality_export,
         name="municipality_export",
     ),
+    path("kommune/<slug:slug>/plan/<int:year>/", plan_edit.edit_plan, name="plan_edit"),
     path("sammenlign/<slug:code>/", goal_views.comparison, name="comparison"),
     path(
         "sammenlign/<slug:code>/<slug:chart>.<str:fmt>",

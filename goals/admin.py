@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from goals.models import Goal, GoalSet, Plan, PlanGoal, Target
+from goals.models import ChiefAssignment, Goal, GoalSet, Plan, PlanGoal, Target
 
 
 class GoalInline(admin.StackedInline):
@@ -69,3 +69,10 @@ class TargetAdmin(SimpleHistoryAdmin):
     list_filter = ["plan_goal__goal__goal_set", "indicator", "direction"]
     search_fields = ["plan_goal__plan__municipality__name", "narrative"]
     autocomplete_fields = ["indicator"]
+
+
+@admin.register(ChiefAssignment)
+class ChiefAssignmentAdmin(admin.ModelAdmin):
+    list_display = ["municipality", "user"]
+    list_select_related = ["municipality", "user"]
+    search_fields = ["municipality__name", "user__username"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -235,3 +236,48 @@ class Target(models.Model):
             parse_period(self.baseline_period).start if self.baseline_period else None
         )
         self.target_period_start = parse_period(self.target_period).start
+
+
+class ChiefAssignmentQuerySet(models.QuerySet):
+    def can_edit_plan(self, *, user, municipality: Area) -> bool:
+        """Admins edit every plan; a jobcenter chief edits only the plans of the municipalities assigned to them."""
+        if not user.is_authenticated or not user.is_active:
+            return False
+        return user.is_superuser or self.filter(user=user, municipality=municipality).exists()
+
+
+class ChiefAssignment(models.Model):
+    """A user who keeps a municipality's employment plan (the jobcenter chief, or someone they delegate to)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("bruger"),
+        on_delete=models.CASCADE,
+        related_name="chief_assignments",
+    )
+    municipality = models.ForeignKey(
+        Area,
+        verbose_name=_("kommune"),
+        on_delete=models.CASCADE,
+        related_name="chief_assignments",
+        limit_choices_to={"kind": "municipality"},
+    )
+
+    objects = ChiefAssignmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("planansvarlig")
+        verbose_name_plural = _("planansvarlige")
+        ordering = ["municipality__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "municipality"], name="goals_chiefassignment_one_per_pair"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.municipality}"
+
+    def clean(self) -> None:
+        if self.municipality_id and self.municipality.kind != Area.Kind.MUNICIPALITY:
+            raise ValidationError({"municipality": _("Vælg en kommune.")})

@@ -9,6 +9,7 @@ from django.views.decorators.clickjacking import xframe_options_exempt
 
 from goals.comparison import GROUPS, comparison_page
 from goals.exports import download
+from goals.models import ChiefAssignment
 from goals.pages import choose_goal_set, current_goal_set
 from goals.progress import rule_text
 from goals.status import IndicatorPanel, StatusPage, status_page
@@ -67,6 +68,9 @@ def municipality(request: HttpRequest, slug: str) -> HttpResponse:
         "notices": notices,
         "rule_text": rule_text(),
         "suppression_rule": suppression_rule_text(),
+        "can_edit_plan": ChiefAssignment.objects.can_edit_plan(
+            user=request.user, municipality=page.municipality
+        ),
     }
     return render(request, "goals/municipality.html", context)
 

@@ -96,3 +96,23 @@ def share_data(demo_plans):
     randers_and_country = [a for a in areas if a.slug == "randers" or a.kind == "country"]
     build_observations(count, randers_and_country, monthly_periods(2022, 2024), lambda a, i: Decimal(100 + i))
     return share
+
+
+@pytest.fixture
+def randers_chief(randers):
+    """A jobcenter chief of Randers: keeps Randers' plan, and nobody else's."""
+    from django.contrib.auth import get_user_model
+
+    from goals.models import ChiefAssignment
+
+    user = get_user_model().objects.create_user("chief-rikke", "rikke@example.invalid", "pw-rikke-123")
+    ChiefAssignment.objects.create(user=user, municipality=randers)
+    return user
+
+
+@pytest.fixture
+def committee_chair(reference_data):
+    """A committee chair: reads and compares, edits nothing."""
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.create_user("chair-carl", "carl@example.invalid", "pw-carl-123")

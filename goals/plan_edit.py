@@ -1,0 +1,130 @@
+"""The jobcenter chief's plan editor: the plan's status, its local text per goal, and its targets."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.forms import modelformset_factory
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from goals.models import ChiefAssignment, Goal, GoalSet, Plan, PlanGoal, Target
+from indicators.models import Indicator
+from municipalities.models import Area
+
+
+class PlanForm(forms.ModelForm):
+    decision_url = forms.URLField(
+        label=gettext_lazy("link til beslutningen"), required=False, assume_scheme="https"
+    )
+
+    class Meta:
+        model = Plan
+        fields = ["status", "adopted_on", "decision_reference", "decision_url"]
+        widgets = {"adopted_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+
+class TargetForm(forms.ModelForm):
+    goal = forms.ModelChoiceField(queryset=Goal.objects.none(), label=gettext_lazy("Mål"))
+
+    class Meta:
+        model = Target
+        fields = [
+            "goal",
+            "indicator",
+            "baseline_period",
+            "baseline_value",
+            "target_period",
+            "target_value",
+            "direction",
+            "narrative",
+        ]
+        widgets = {"narrative": forms.Textarea(attrs={"rows": 2})}
+        # Danish users type 4,1; English users 4.1.
+        localized_fields = ["baseline_value", "target_value"]
+
+    def __init__(self, *args, goals: list[Goal], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["goal"].queryset = Goal.objects.filter(id__in=[g.id for g in goals]).order_by("number")
+        self.fields["indicator"].queryset = Indicator.objects.filter(is_active=True)
+        if self.instance.pk:
+            self.fields["goal"].initial = self.instance.plan_goal.goal_id
+
+
+TargetFormSet = modelformset_factory(Target, form=TargetForm, extra=1, can_delete=True)
+
+
+def _goal_texts_form(goals: list[Goal], texts: dict[int, str], data=None) -> forms.Form:
+    form = forms.Form(data, prefix="texts")
+    for goal in goals:
+        form.fields[f"goal_{goal.number}"] = forms.CharField(
+            label=f"{goal.number}. {goal.title}",
+            required=False,
+            widget=forms.Textarea(attrs={"rows": 3}),
+            initial=texts.get(goal.id, ""),
+        )
+    return form
+
+
+def edit_plan(request: HttpRequest, slug: str, year: int) -> HttpResponse:
+    """Edit one municipality's plan for one year: its chief or an admin only; others get 403."""
+    area = get_object_or_404(Area, kind=Area.Kind.MUNICIPALITY, slug=slug)
+    goal_set = get_object_or_404(GoalSet, year=year)
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if not ChiefAssignment.objects.can_edit_plan(user=request.user, municipality=area):
+        raise PermissionDenied(_("Du kan kun redigere planer for de kommuner, du er planansvarlig for."))
+    plan = Plan.objects.filter(municipality=area, goal_set=goal_set).first() or Plan(
+        municipality=area, goal_set=goal_set
+    )
+    goals = list(goal_set.goals.order_by("number"))
+    plan_goals = {pg.goal_id: pg for pg in plan.plan_goals.all()} if plan.pk else {}
+    targets = (
+        Target.objects.filter(plan_goal__plan=plan).select_related("plan_goal")
+        if plan.pk
+        else Target.objects.none()
+    )
+    data = request.POST if request.method == "POST" else None
+    plan_form = PlanForm(data, instance=plan, prefix="plan")
+    texts_form = _goal_texts_form(goals, {gid: pg.text for gid, pg in plan_goals.items()}, data)
+    target_forms = TargetFormSet(data, queryset=targets, prefix="targets", form_kwargs={"goals": goals})
+    if data is not None and plan_form.is_valid() and texts_form.is_valid() and target_forms.is_valid():
+        _save(plan_form, texts_form, target_forms, goals, plan_goals)
+        messages.success(request, _("Planen er gemt."))
+        return redirect(reverse("municipality", kwargs={"slug": area.slug}) + f"?aar={year}")
+    context = {
+        "area": area,
+        "goal_set": goal_set,
+        "plan_form": plan_form,
+        "texts_form": texts_form,
+        "target_forms": target_forms,
+    }
+    return render(request, "goals/plan_edit.html", context, status=400 if data is not None else 200)
+
+
+@transaction.atomic
+def _save(plan_form, texts_form, target_forms, goals: list[Goal], plan_goals: dict[int, PlanGoal]) -> None:
+    plan = plan_form.save()
+    for goal in goals:
+        text = texts_form.cleaned_data[f"goal_{goal.number}"]
+        plan_goal = plan_goals.get(goal.id)
+        if plan_goal is None:
+            plan_goals[goal.id] = PlanGoal.objects.create(plan=plan, goal=goal, text=text)
+        elif plan_goal.text != text:
+            plan_goal.text = text
+            plan_goal.save(update_fields=["text"])
+    for form in target_forms.deleted_forms:
+        if form.instance.pk:
+            form.instance.delete()
+    for form in target_forms.forms:
+        if form in target_forms.deleted_forms or not form.has_changed():
+            continue
+        target = form.save(commit=False)
+        target.plan_goal = plan_goals[form.cleaned_data["goal"].id]
+        target.save()
