@@ -8,6 +8,10 @@ pytestmark = pytest.mark.browser
 
 STATUS_PAGE = "/kommune/randers/?aar=2024"
 COMPARISON_PAGE = "/sammenlign/mm13-andel-beskaeftigede/?kommune=randers&gruppe=region"
+EMBEDS = [
+    "/embed/kommune/randers/mm13-andel-beskaeftigede/?aar=2024",
+    "/embed/sammenlign/mm13-andel-beskaeftigede/?kommune=randers&gruppe=region",
+]
 CHARTS_DRAWN = "[...document.querySelectorAll('div.chart')].every(chart => chart.dataset.rendered === 'true')"
 
 
@@ -50,7 +54,7 @@ def test_comparison_page_draws_every_municipality_as_a_bar_and_the_development(p
     assert page.problems == []
 
 
-ALL_PAGES = [STATUS_PAGE, COMPARISON_PAGE, "/en" + STATUS_PAGE, "/en" + COMPARISON_PAGE]
+ALL_PAGES = [STATUS_PAGE, COMPARISON_PAGE, "/en" + STATUS_PAGE, "/en" + COMPARISON_PAGE, *EMBEDS]
 
 
 @pytest.mark.parametrize("path", ALL_PAGES)
@@ -61,7 +65,18 @@ def test_page_has_no_wcag_21_aa_violations(page, axe, dashboard_data, path):
     assert not violations, violations
 
 
-@pytest.mark.parametrize("path", [STATUS_PAGE, COMPARISON_PAGE])
+@pytest.mark.parametrize("path", EMBEDS)
+def test_embed_draws_its_one_chart(page, dashboard_data, path):
+    open_with_charts(page, path)
+
+    chart_ids = page.eval_on_selector_all("div.chart", "charts => charts.map(chart => chart.id)")
+    assert len(chart_ids) == 1
+    drawn, expected = drawn_traces(page, chart_ids[0])
+    assert drawn == expected >= 1
+    assert page.problems == []
+
+
+@pytest.mark.parametrize("path", [STATUS_PAGE, COMPARISON_PAGE, *EMBEDS])
 def test_plotly_is_loaded_once_from_our_own_static_files(page, live_server, dashboard_data, path):
     scripts = []
     page.on("request", lambda request: request.resource_type == "script" and scripts.append(request.url))
