@@ -88,6 +88,19 @@ def test_plotly_is_loaded_once_from_our_own_static_files(page, live_server, dash
     assert all(url.startswith(live_server.url) for url in scripts)
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="plotly.js 4 shows a 'Share chart...' button by default (showSendToCloud) that posts the figure to "
+    "cloud.plotly.com; fix: config showSendToCloud=False in indicators/charts.py, then drop this mark",
+)
+@pytest.mark.parametrize("path", [STATUS_PAGE, COMPARISON_PAGE])
+def test_charts_offer_no_upload_of_the_data_to_plotly_cloud(page, dashboard_data, path):
+    open_with_charts(page, path)
+
+    assert page.locator("div.chart .modebar-btn").count() > 0
+    assert page.locator('div.chart .modebar-btn[data-title="Share chart..."]').count() == 0
+
+
 def test_skip_link_is_the_first_stop_and_moves_focus_to_the_content(page, dashboard_data):
     page.goto(STATUS_PAGE)
 
