@@ -7,6 +7,8 @@ import subprocess
 import sys
 import zlib
 
+import pytest
+
 from tests.config.test_settings import ROOT
 
 # Runs in production mode (DEBUG off) in a child process: Django reads DEBUG once, when settings load.
@@ -70,3 +72,14 @@ def test_production_pages_load_plotly_by_hashed_name_served_gzipped_with_year_lo
     # The first bytes of the gzip stream open the plotly.js bundle.
     head = zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(bytes.fromhex(result["body_head"]))
     assert b"plotly.js" in head
+
+
+@pytest.mark.parametrize(
+    "path", ["/kommune/randers/", "/sammenlign/mm13-andel-beskaeftigede/", "/en/kommune/randers/"]
+)
+def test_chart_pages_name_plotly_once_from_our_static_files(client, reference_data, path):
+    html = client.get(path).content.decode()
+
+    sources = re.findall(r'<script[^>]*\ssrc="([^"]+)"', html)
+    assert [src for src in sources if "plotly" in src] == ["/static/vendor/plotly.min.js"]
+    assert all(src.startswith("/static/") for src in sources)
