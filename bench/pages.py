@@ -144,6 +144,16 @@ def fill() -> int:
     return rows
 
 
+def ensure_plans(slug: str) -> None:
+    """The demo plans (with targets) when the municipality has none, so the status page draws its target lines."""
+    from goals.demo import load_demo_plans
+    from goals.models import Plan
+
+    if not Plan.objects.filter(municipality__slug=slug).exists():
+        created = load_demo_plans().plans_created
+        print(f"Added {created} demo plans with targets (the database had none for {slug}).")
+
+
 class AssetParser(HTMLParser):
     """The same-site files a browser fetches for a page: scripts, stylesheets and figure data URLs."""
 
@@ -338,6 +348,7 @@ def main() -> None:
             started = time.perf_counter()
             count = fill()
             print(f"Filled {count:,} synthetic observations in {time.perf_counter() - started:.0f} s.")
+        ensure_plans(args.municipality)
         call_command("collectstatic", "--noinput", verbosity=0)
         urls = {
             "trivial": "/healthz",
