@@ -8,6 +8,9 @@ COPY indicators ./indicators
 COPY municipalities ./municipalities
 RUN pip install --no-cache-dir .
 COPY . .
+# Plotly's JS into static/vendor/ (never committed): npm's basic bundle when npm is there, else the full bundle
+# the plotly package ships; collectstatic then gives it a hashed name (docker-compose runs it at start).
+RUN DEBUG=1 python manage.py vendor_plotly
 RUN useradd --create-home maaltavlen && chown -R maaltavlen /app
 USER maaltavlen
 EXPOSE 8000
