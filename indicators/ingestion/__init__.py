@@ -1,0 +1,35 @@
+"""Client → parse → upsert → IngestionRun: one indicator's pull, written in one transaction or not at all.
+
+fetch.py asks and parses (nothing is written), write.py upserts, run.py ties them together and records the run.
+"""
+
+from indicators.ingestion.errors import IndicatorNotReady, IngestionError, UnknownArea, error_kind
+from indicators.ingestion.fetch import (
+    REPULL_MONTHS,
+    Pull,
+    area_hierarchies,
+    breakdown_key,
+    fetch,
+    periods_per_request,
+    periods_to_pull,
+)
+from indicators.ingestion.run import indicators_due, ingest_indicator
+from indicators.ingestion.write import WriteCounts, write
+
+__all__ = [
+    "REPULL_MONTHS",
+    "IndicatorNotReady",
+    "IngestionError",
+    "Pull",
+    "UnknownArea",
+    "WriteCounts",
+    "area_hierarchies",
+    "breakdown_key",
+    "error_kind",
+    "fetch",
+    "indicators_due",
+    "ingest_indicator",
+    "periods_per_request",
+    "periods_to_pull",
+    "write",
+]

@@ -1,0 +1,48 @@
+"""Why a pull failed: typed errors with Danish messages an admin can act on, and their stored kind."""
+
+from __future__ import annotations
+
+from indicators.jobindsats import (
+    JobindsatsAuthError,
+    JobindsatsError,
+    JobindsatsRequestError,
+    JobindsatsUnavailable,
+)
+
+
+class IngestionError(Exception):
+    """A pull that cannot be completed for a reason on our side or in the data; message in Danish."""
+
+    kind = "data"
+
+
+class IndicatorNotReady(IngestionError):
+    """The indicator is not bound to a table, measure and period type that the table still has."""
+
+    kind = "binding"
+
+
+class UnknownArea(IngestionError):
+    """A reply named an area we do not know; the run fails naming it rather than guessing."""
+
+    def __init__(self, name: str, *, hierarchy_id: str) -> None:
+        super().__init__(
+            f"Ukendt område i svaret fra Jobindsats: {name!r} (hierarki {hierarchy_id}). "
+            "Ret områdets navn under Områder, så det staves som i Jobindsats, og hent igen."
+        )
+        self.name = name
+
+
+def error_kind(error: BaseException) -> str:
+    """A short, stable name for a failure, stored on IngestionRun.error_kind (auth, unavailable, …)."""
+    if isinstance(error, JobindsatsAuthError):
+        return "auth"
+    if isinstance(error, JobindsatsUnavailable):
+        return "unavailable"
+    if isinstance(error, JobindsatsRequestError):
+        return "request"
+    if isinstance(error, IngestionError):
+        return error.kind
+    if isinstance(error, JobindsatsError):
+        return "response"
+    return "internal"
