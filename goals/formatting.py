@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from functools import lru_cache
 
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -19,10 +20,11 @@ def _is_english() -> bool:
 
 
 def format_number(value: Decimal | float, decimals: int = 1) -> str:
-    """A number with the language's decimal and thousands separators."""
-    return formats.number_format(
-        Decimal(str(value)), decimal_pos=decimals, use_l10n=True, force_grouping=True
-    )
+    """A number with the language's separators: 1,234.5 (en) / 1.234,5 (da)."""
+    text = f"{Decimal(str(value)):,.{decimals}f}"
+    if _is_english():
+        return text
+    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
 
 
 def format_value(value: Decimal | float | None, unit: str) -> str:
@@ -48,6 +50,12 @@ def format_change(value: Decimal | float, unit: str) -> str:
 
 def format_period(code: str) -> str:
     """A period for people: 2023M09 → "september 2023" / "September 2023", 2023Q02 → "2. kvartal 2023"."""
+    return _period_label(code, get_language() or "da")
+
+
+@lru_cache(maxsize=4096)
+def _period_label(code: str, language: str) -> str:
+    # Cached per language: the same few dozen periods are written hundreds of times per page.
     try:
         period = parse_period(code)
     except UnknownPeriodFormat:

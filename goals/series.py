@@ -33,7 +33,7 @@ class SeriesStore:
 
     @classmethod
     def from_rows(cls, rows: list[tuple], indicators: list[Indicator]) -> SeriesStore:
-        """Build from ObservationQuerySet.PAGE_FIELDS rows (+ optional fetched_at), applying the suppression rule."""
+        """Build from ObservationQuerySet.PAGE_FIELDS rows, applying the suppression rule."""
         base_of = {i.id: i.base_indicator_id for i in indicators if i.base_indicator_id}
         bases: dict[tuple[int, int, str], Decimal | None] = {}
         wanted_bases = set(base_of.values())
@@ -51,12 +51,6 @@ class SeriesStore:
             store.cells[(indicator_id, area_id)].append(Cell(period, start, shown, provisional))
             if shown is None:
                 store.hidden[(indicator_id, area_id)] += 1
-            if (
-                len(row) > 7
-                and row[7]
-                and (indicator_id not in store.fetched_at or row[7] > store.fetched_at[indicator_id])
-            ):
-                store.fetched_at[indicator_id] = row[7]
         return store
 
     def points(self, indicator_id: int, area_id: int, until: date | None = None) -> list[Point]:

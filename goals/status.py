@@ -83,7 +83,8 @@ class _Context:
 
 
 def _indicator_queryset():
-    return Indicator.objects.select_related("table", "base_indicator")
+    # The table's metadata is the whole /table/{id} reply: large, and not needed here.
+    return Indicator.objects.select_related("table", "base_indicator").defer("table__metadata")
 
 
 def status_page(*, municipality: Area, goal_set: GoalSet) -> StatusPage:
@@ -132,20 +133,19 @@ def status_page(*, municipality: Area, goal_set: GoalSet) -> StatusPage:
         | {m.municipality_id for m in memberships}
         | ({rar.id} if rar else set())
     )
-    rows = list(
-        Observation.objects.for_municipality_page(
-            indicator_ids=ids,
-            area_ids=areas,
-            start=date(goal_set.year - 2, 1, 1),
-            end=date(goal_set.year, 12, 31),
-        )
+    # The chart window: the year before the goal year (baselines, change from a year before) and the year itself.
+    start, end = date(goal_set.year - 1, 1, 1), date(goal_set.year, 12, 31)
+    window = {"indicator_ids": ids, "area_ids": areas, "start": start, "end": end}
+    store = SeriesStore.from_rows(
+        list(Observation.objects.for_municipality_page(**window)), list(indicators.values())
     )
+    store.fetched_at = dict(Observation.objects.latest_fetches(**window))
     ctx = _Context(
         municipality=municipality,
         country=country,
         rar=rar,
         rar_members=[m.municipality_id for m in memberships],
-        store=SeriesStore.from_rows(rows, list(indicators.values())),
+        store=store,
         next_pull=next_pull_at(),
     )
     panels = [_goal_panel(goal, plan_goals.get(goal.id), ctx) for goal in goals]

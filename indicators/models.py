@@ -178,7 +178,25 @@ class ObservationQuerySet(models.QuerySet):
                 period_start__lte=end,
             )
             .order_by("period_start")
-            .values_list(*self.PAGE_FIELDS, "fetched_at")
+            .values_list(*self.PAGE_FIELDS)
+        )
+
+    def latest_fetches(
+        self, *, indicator_ids: set[int], area_ids: set[int], start: date, end: date
+    ) -> ObservationQuerySet:
+        """(indicator id, when our copy was last fetched) for the status page's window: its freshness line."""
+        return (
+            self.filter(
+                indicator_id__in=indicator_ids,
+                area_id__in=area_ids,
+                breakdown="",
+                period_start__gte=start,
+                period_start__lte=end,
+            )
+            .order_by()
+            .values("indicator_id")
+            .annotate(latest=models.Max("fetched_at"))
+            .values_list("indicator_id", "latest")
         )
 
     def for_comparison_page(

@@ -122,5 +122,6 @@ def test_status_page_query_count_does_not_grow_with_the_data(
 
 
 # area, goal sets, plan + plan goals + targets, goals + indicators, RAR memberships, country, observations,
+# when they were fetched,
 # and the data-origin banner's query.
-STATUS_PAGE_QUERIES = 11
+STATUS_PAGE_QUERIES = 12
