@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -12,6 +12,7 @@ from django.conf import settings
 from indicators.ingestion.errors import IndicatorNotReady, IngestionError, UnknownArea
 from indicators.jobindsats import (
     DataRow,
+    DataTable,
     JobindsatsClient,
     TableMetadata,
 )
@@ -185,6 +186,31 @@ def _add_rows(
             store[key] = (starts[period], value, suppressed, period in provisional)
 
 
+@dataclass(frozen=True)
+class _Request:
+    """The parts of a data request that stay the same across one pull's chunks."""
+
+    indicator: Indicator
+    client: JobindsatsClient
+    metadata: TableMetadata
+    periods: list[str]
+    mgroups: dict[str, str]
+
+    def chunks(self, hierarchy_id: str, selector: str, labels: set[str]) -> Iterator[DataTable]:
+        """One reply per chunk of periods, each under the cell limit."""
+        indicator = self.indicator
+        size = periods_per_request(indicator=indicator, metadata=self.metadata, hierarchy_id=hierarchy_id)
+        breakdowns = {key: str(value) for key, value in indicator.breakdown_filters.items()}
+        for start in range(0, len(self.periods), size):
+            yield self.client.data(
+                indicator.table.table_id,
+                periods={indicator.period_type: self.periods[start : start + size]},
+                hierarchies={hierarchy_id: selector, **breakdowns},
+                mgroups=self.mgroups,
+                measure_labels=labels,
+            )
+
+
 # --- Fetching ----------------------------------------------------------------------------------------------
 def fetch(
     *,
@@ -199,8 +225,7 @@ def fetch(
             f"{indicator.code} er ikke bundet til en Jobindsats-tabel med mål og periodetype. "
             "Bind den i admin eller med manage.py jobindsats_bind."
         )
-    table_id = indicator.table.table_id
-    metadata = client.table(table_id)
+    metadata = client.table(indicator.table.table_id)
     periods = periods_to_pull(indicator=indicator, metadata=metadata, since=since)
     all_periods = metadata.periods[indicator.period_type]
     provisional = set(all_periods[-indicator.provisional_months :]) if indicator.provisional_months else set()
@@ -209,19 +234,12 @@ def fetch(
     labels.add(indicator.measure_label)
     areas = _AreaLookup()
     pull = Pull(period_type=indicator.period_type)
-    for hierarchy_id in area_hierarchies(indicator=indicator, metadata=metadata):
-        size = periods_per_request(indicator=indicator, metadata=metadata, hierarchy_id=hierarchy_id)
-        for start in range(0, len(periods), size):
-            reply = client.data(
-                table_id,
-                periods={indicator.period_type: periods[start : start + size]},
-                hierarchies={
-                    hierarchy_id: "*",
-                    **{k: str(v) for k, v in indicator.breakdown_filters.items()},
-                },
-                mgroups=mgroups,
-                measure_labels=labels,
-            )
+    request = _Request(
+        indicator=indicator, client=client, metadata=metadata, periods=periods, mgroups=mgroups
+    )
+    own, *context = area_hierarchies(indicator=indicator, metadata=metadata)
+    for hierarchy_id in (own, *context):
+        for reply in request.chunks(hierarchy_id, "*", labels):
             _add_rows(
                 pull,
                 reply.rows,
@@ -232,4 +250,10 @@ def fetch(
             )
             if progress is not None:
                 progress(len(reply.rows))
+    if areas.country_id is not None and not any(key[0] == areas.country_id for key in pull.rows):
+        # "*" may leave out the root; "/" asks for it (API.md § Data: "/" is "Hele landet" for _nykom).
+        for reply in request.chunks(own, "/", labels):
+            _add_rows(
+                pull, reply.rows, indicator=indicator, areas=areas, hierarchy_id=own, provisional=provisional
+            )
     return pull

@@ -125,6 +125,8 @@ class FakeJobindsats:
         if self.fail_on_data_call is not None and len(self.data_calls) == self.fail_on_data_call:
             raise self.fail_with
         area_names = list(self.municipalities) + list(self.extra_area_rows)
+        if hierarchies.get("_nykom") == "/":
+            area_names = ["Hele landet"]
         if "_reko" in hierarchies:
             area_names = list(self.rar_areas or []) + ["Hele landet"]
         members = [()]

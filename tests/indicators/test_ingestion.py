@@ -48,6 +48,17 @@ def test_first_pull_stores_every_municipality_and_the_country(fake, indicator):
     assert run.table_id == fake.table_id and run.data_origin == "jobindsats"
 
 
+def test_country_is_asked_for_with_the_root_selector_when_the_reply_leaves_it_out(fake, indicator):
+    fake.extra_area_rows = ("Uoplyst område",)
+
+    ingest_indicator(indicator=indicator, client=fake)
+
+    assert [call["hierarchies"]["_nykom"] for call in fake.data_calls] == ["*", "/"]
+    assert Observation.objects.filter(indicator=indicator, area__kind=Area.Kind.COUNTRY).count() == len(
+        PERIODS
+    )
+
+
 def test_uoplyst_omraade_is_ignored_and_counted(fake, indicator):
     run = ingest_indicator(indicator=indicator, client=fake)
 
