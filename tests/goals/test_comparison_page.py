@@ -105,6 +105,7 @@ def test_indicator_without_data_says_so(client, reference_data):
     body = client.get(URL).content.decode()
 
     assert "Der er endnu ingen tal for denne indikator" in body
+    assert "næste hentning er" in body
 
 
 def test_hidden_values_are_not_ranked_and_the_rule_is_explained(client, reference_data):

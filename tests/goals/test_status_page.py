@@ -125,3 +125,29 @@ def test_status_page_query_count_does_not_grow_with_the_data(
 # when they were fetched,
 # and the data-origin banner's query.
 STATUS_PAGE_QUERIES = 12
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/kommune/randers/?aar=abc",
+        "/kommune/randers/?aar=2023%00",
+        "/kommune/randers/?aar=" + "9" * 400,
+        "/kommune/randers/?aar=-1&aar=2023",
+        "/en/kommune/randers/?aar=%27%3B",
+        "/kommune/randers/mm17-andel-opkvalificering.csv?aar=x",
+        "/embed/kommune/randers/mm17-andel-opkvalificering/?aar=1800",
+        "/api/observations/?from=2023M13",
+        "/api/observations/?page_size=abc",
+        "/api/areas/?kind=planet",
+    ],
+)
+def test_garbage_parameters_never_give_a_500(client, share_data, path):
+    assert client.get(path).status_code in {200, 400}
+
+
+def test_unknown_year_is_named_and_the_default_year_shown(client, share_data):
+    body = client.get("/kommune/randers/", {"aar": "abc"}).content.decode()
+
+    assert "Året abc findes ikke; viser 2024." in body
+    assert '<option value="2024" selected>' in body
