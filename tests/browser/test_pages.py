@@ -128,3 +128,26 @@ def test_data_table_opens_by_keyboard(page, dashboard_data, path):
 
     assert details.evaluate("element => element.open") is True
     assert details.evaluate("element => element.querySelector('table').getBoundingClientRect().height") > 0
+
+
+FOCUS_RING = """() => {
+    const element = document.activeElement;
+    const style = getComputedStyle(element);
+    const outlined = style.outlineStyle !== "none" && parseFloat(style.outlineWidth) >= 2;
+    return {tag: element.tagName, text: (element.textContent || element.getAttribute("aria-label") || "").trim().slice(0, 40),
+            visible: outlined || style.boxShadow !== "none"};
+}"""
+
+
+@pytest.mark.parametrize("path", [STATUS_PAGE, COMPARISON_PAGE])
+def test_every_keyboard_stop_shows_a_focus_ring(page, dashboard_data, path):
+    open_with_charts(page, path)
+
+    stops = []
+    for _ in range(60):
+        page.keyboard.press("Tab")
+        stops.append(page.evaluate(FOCUS_RING))
+
+    # BODY: the tab order ran past the page's last stop into the browser's own controls.
+    assert [stop for stop in stops if not stop["visible"] and stop["tag"] != "BODY"] == []
+    assert any(stop["text"] == "Download plot as a PNG" for stop in stops)
