@@ -1,5 +1,7 @@
 """What a jobcenter chief and a committee chair see in Chromium: charts drawn, no axe-core violations, keyboard use."""
 
+import struct
+
 import pytest
 
 from tests.browser.conftest import axe_violations
@@ -99,6 +101,28 @@ def test_charts_offer_no_upload_of_the_data_to_plotly_cloud(page, dashboard_data
 
     assert page.locator("div.chart .modebar-btn").count() > 0
     assert page.locator('div.chart .modebar-btn[data-title="Share chart..."]').count() == 0
+
+
+@pytest.mark.parametrize("path", [STATUS_PAGE, COMPARISON_PAGE])
+def test_chart_downloads_as_a_png_from_its_modebar(page, dashboard_data, path, tmp_path):
+    open_with_charts(page, path)
+    chart = page.locator("div.chart").first
+    figure = page.evaluate(
+        f"JSON.parse(document.getElementById('{chart.get_attribute('id')}-data').textContent)"
+    )
+    chart.hover()
+
+    with page.expect_download() as download_info:
+        chart.locator('.modebar-btn[data-title="Download plot as a PNG"]').click()
+    saved = tmp_path / "chart.png"
+    download_info.value.save_as(saved)
+
+    png = saved.read_bytes()
+    options = figure["config"]["toImageButtonOptions"]
+    assert download_info.value.suggested_filename == f"{options['filename']}.png"
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    width, height = struct.unpack(">II", png[16:24])  # the IHDR chunk
+    assert (width, height) == (options["width"], options["height"])
 
 
 def test_skip_link_is_the_first_stop_and_moves_focus_to_the_content(page, dashboard_data):
