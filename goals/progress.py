@@ -15,7 +15,7 @@ from indicators.periods import months_between
 
 UP, DOWN = "up", "down"
 # A change smaller than this share of the earlier value counts as "about unchanged".
-FLAT_TOLERANCE = Decimal("0.02")
+FLAT_TOLERANCE = Decimal("0.01")
 
 
 class Status(models.TextChoices):
@@ -136,7 +136,7 @@ def assess(*, target: TargetSpec | None, points: list[Point], unit: str) -> Asse
 
 
 def trend(old: Decimal, new: Decimal) -> str:
-    """ "up", "down" or "flat" (a change within FLAT_TOLERANCE of the earlier value)."""
+    """Whether new is "up", "down" or "flat" against old (flat: within FLAT_TOLERANCE of old)."""
     if abs(new - old) <= abs(old) * FLAT_TOLERANCE:
         return "flat"
     return "up" if new > old else "down"

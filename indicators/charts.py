@@ -69,7 +69,7 @@ def _iso(day: date) -> str:
 
 def _layout(*, title: str, source: str, y_title: str, percent: bool) -> dict:
     return {
-        "title": {"text": title, "x": 0, "xanchor": "left", "font": {"size": 16}},
+        "title": {"text": title, "x": 0, "xref": "paper", "xanchor": "left", "font": {"size": 16}},
         "separators": separators(),
         "font": {"family": "system-ui, sans-serif", "color": "#1a1a1a"},
         "paper_bgcolor": "#ffffff",
@@ -80,7 +80,6 @@ def _layout(*, title: str, source: str, y_title: str, percent: bool) -> dict:
             "title": {"text": y_title},
             "gridcolor": "#d5d9e0",
             "ticksuffix": "%" if percent else "",
-            "rangemode": "tozero",
         },
         "annotations": [
             {
@@ -222,7 +221,7 @@ def bar_chart(
                 "marker": {
                     "color": colour,
                     "line": {"color": "#000000", "width": 1 if role != "other" else 0},
-                    "pattern": {"shape": pattern, "fgcolor": "#ffffff", "size": 6},
+                    "pattern": {"shape": pattern, "fgcolor": "#ffffff", "size": 6, "fillmode": "overlay"},
                 },
                 "hovertemplate": f"%{{x}}: %{{y:{value_format}}} (%{{customdata}})<extra></extra>",
             }
@@ -240,8 +239,26 @@ def bar_chart(
             }
         )
     layout = _layout(title=title, source=source, y_title=y_title, percent=percent)
-    layout["margin"]["b"] = 150
-    layout["annotations"][0]["y"] = -0.5
+    # Bars start at zero (their length is the value); the source sits below the slanted names.
+    layout["yaxis"]["rangemode"] = "tozero"
+    layout["height"] = 560
+    layout["margin"]["b"] = 190
+    layout["annotations"][0]["y"] = -0.62
+    # Not every name fits under 98 bars: the selected area is named above its bar as well.
+    layout["annotations"] += [
+        {
+            "x": bar.name,
+            "y": _float(bar.value),
+            "text": f"<b>{bar.name}</b>",
+            "showarrow": True,
+            "arrowhead": 2,
+            "ax": 0,
+            "ay": -30,
+            "font": {"size": 12, "color": "#000000"},
+        }
+        for bar in ordered
+        if bar.role == "selected"
+    ]
     layout["barmode"] = "overlay"
     layout["bargap"] = 0.15
     layout["xaxis"] = {

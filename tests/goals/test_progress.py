@@ -81,7 +81,8 @@ def test_explanation_states_baseline_latest_target_and_the_pace_in_danish_number
 
 
 def test_trend_treats_small_changes_as_flat():
-    assert trend(Decimal("4.0"), Decimal("4.05")) == "flat"
+    assert trend(Decimal("4.0"), Decimal("4.03")) == "flat"
+    assert trend(Decimal("52.3"), Decimal("53.2")) == "up"
     assert trend(Decimal("4.0"), Decimal("4.5")) == "up"
     assert trend(Decimal("4.0"), Decimal("3.5")) == "down"
 

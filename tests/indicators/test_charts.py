@@ -91,3 +91,24 @@ def test_bar_chart_sorts_highest_first_and_patterns_the_selected_and_group():
     assert patterns["Randers"] and patterns["RAR"] and patterns["Randers"] != patterns["RAR"]
     country = next(t for t in figure["data"] if t["name"] == "Hele landet")
     assert country["y"] == [2.5, 2.5]
+
+
+def test_bar_chart_names_the_selected_area_above_its_bar():
+    bars = [Bar(f"K{i}", Decimal(i), "other", "Midterste") for i in range(50)] + [
+        Bar("Randers", Decimal("7.5"), "selected", "Nederste")
+    ]
+
+    figure = bar_chart(
+        title="T",
+        source="S",
+        y_title="Procent",
+        percent=True,
+        bars=bars,
+        country_name="Hele landet",
+        country_value=None,
+        legend_names={"selected": "Randers", "group": "RAR", "other": "Øvrige"},
+    )
+
+    named = [a for a in figure["layout"]["annotations"] if a.get("x") == "Randers"]
+    assert named and named[0]["y"] == 7.5
+    assert all(t["type"] == "bar" for t in figure["data"])  # no country line without a country value
