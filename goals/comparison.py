@@ -86,6 +86,15 @@ class ComparisonPage:
     rar_level: bool = False
 
     @property
+    def period_label(self) -> str:
+        """The chosen period for people (september 2024)."""
+        return format_period(self.state.period) if self.state.period else ""
+
+    def period_choices(self) -> list[tuple[str, str]]:
+        """(code, label) for the period picker, newest first."""
+        return [(code, format_period(code)) for code in self.periods]
+
+    @property
     def is_count(self) -> bool:
         return self.indicator.unit == Indicator.Unit.COUNT
 
