@@ -322,7 +322,7 @@ def report_targets(times: dict[str, Stats], visits: dict[str, tuple[int, dict[st
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE_URL))
-    parser.add_argument("--rounds", type=int, default=60, help="measured requests per view (default 60)")
+    parser.add_argument("--rounds", type=int, default=200, help="measured requests per view (default 200)")
     parser.add_argument("--warmup", type=int, default=5)
     parser.add_argument("--municipality", default="randers")
     parser.add_argument("--indicator", default="mm13-andel-beskaeftigede")
