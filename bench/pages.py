@@ -1,13 +1,16 @@
 """Page benchmark (prints figures, not a test): server time per page and bytes per visit.
 
-    .venv/bin/python bench/pages.py [--database-url URL] [--rounds 60] [--fill]
+    .venv/bin/python bench/pages.py [--database-url URL] [--rounds 200] [--no-http] [--fill]
 
 Django runs in production mode (DEBUG off, collected and compressed static files served by whitenoise,
 cached templates) on the ≈1M-observation PostgreSQL database that bench/ingest.py leaves in
 `maaltavlen_bench`. With --fill an empty (or missing) database is filled instead with synthetic observations
-by COPY. The status page, the comparison page and /healthz (the trivial view) are requested in turn, in the
-same run, through Django's test Client: server time is the time from request to response inside the process
-(middleware, views, queries, templates, gzip), without network. Bytes are gzip-compressed response bodies.
+by COPY (and demo plans are added when the municipality has none, so the status page draws its targets).
+The status page, the comparison page and /healthz (the trivial view) are requested in turn, in the same run,
+twice over: through Django's test Client (server time inside the process: middleware, views, queries,
+templates, gzip; no network), then over HTTP on loopback to gunicorn with one sync worker (time to the last
+byte). Bytes are gzip-compressed response bodies of a first visit (HTML and every same-site script and
+stylesheet it names) and a repeat visit (HTML only: static files have hashed names and a one-year cache).
 
 Targets (issue 4): status p95 ≤ 5× trivial and ≤ 60 ms; comparison ≤ 8× trivial; first visit ≤ 1.2 MB;
 repeat visit ≤ 60 KB.
