@@ -27,6 +27,7 @@ NPM_PACKAGE = "plotly.js-basic-dist-min"
 NPM_FILE = "package/plotly-basic.min.js"
 REQUIRED_TRACES = frozenset({"scatter", "bar"})
 NPM_TIMEOUT_SECONDS = 180
+_BANNER_BYTES = 400
 
 # The banner each dist bundle opens with: "plotly.js (basic - minified) v4.1.1" or "plotly.js v4.1.1".
 _BANNER = re.compile(r"plotly\.js (?:\((?P<variant>[a-z0-9-]+)[^)]*\) )?v(?P<version>\d+\.\d+\.\d+\S*)")
@@ -54,11 +55,17 @@ class Bundle:
 
 def describe_bundle(content: bytes) -> Bundle | None:
     """Read a bundle's banner and trace modules; None if the bytes are no plotly.js dist bundle."""
-    banner = _BANNER.search(content[:400].decode("utf-8", "replace"))
+    banner = _BANNER.search(content[:_BANNER_BYTES].decode("utf-8", "replace"))
     if banner is None:
         return None
     traces = frozenset(name.decode() for name in _TRACE.findall(content))
     return Bundle(variant=banner["variant"] or "full", version=banner["version"], traces=traces)
+
+
+def read_banner(path: Path) -> bytes:
+    """The opening bytes of a bundle, where its banner is (without reading the megabytes after it)."""
+    with path.open("rb") as bundle:
+        return bundle.read(_BANNER_BYTES)
 
 
 def fetch_basic_bundle(*, version: str) -> bytes:
@@ -122,7 +129,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, source: str, force: bool, **options) -> None:
         version = get_plotlyjs_version()
-        current = describe_bundle(BUNDLE_PATH.read_bytes()[:400]) if BUNDLE_PATH.exists() else None
+        current = describe_bundle(read_banner(BUNDLE_PATH)) if BUNDLE_PATH.exists() else None
         wanted_variant = "full" if source == "plotly" else "basic"
         if not force and current and current.version == version and current.variant == wanted_variant:
             self.stdout.write(f"{BUNDLE_PATH.name} is up to date ({current.size_label}).")
