@@ -100,6 +100,9 @@ def _layout(*, title: str, source: str, y_title: str, percent: bool) -> dict:
 def _config(filename: str) -> dict:
     return {
         "displaylogo": False,
+        # plotly.js 4 otherwise offers "Share chart", which posts the figure to Plotly's cloud.
+        "showSendToCloud": False,
+        "showEditInChartStudio": False,
         "responsive": True,
         "modeBarButtonsToRemove": ["select2d", "lasso2d"],
         "toImageButtonOptions": {"format": "png", "filename": filename, "width": 1000, "height": 600},

@@ -14,6 +14,8 @@ EMBEDS = [
     "/embed/kommune/randers/mm13-andel-beskaeftigede/?aar=2024",
     "/embed/sammenlign/mm13-andel-beskaeftigede/?kommune=randers&gruppe=region",
 ]
+# Plotly's PNG button in Danish (static/js/plotly_locale.js) and in Plotly's own English.
+PNG_BUTTON_DA, PNG_BUTTON_EN = "Hent diagrammet som PNG", "Download plot as a PNG"
 CHARTS_DRAWN = "[...document.querySelectorAll('div.chart')].every(chart => chart.dataset.rendered === 'true')"
 
 
@@ -90,11 +92,6 @@ def test_plotly_is_loaded_once_from_our_own_static_files(page, live_server, dash
     assert all(url.startswith(live_server.url) for url in scripts)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="plotly.js 4 shows a 'Share chart...' button by default (showSendToCloud) that posts the figure to "
-    "cloud.plotly.com; fix: config showSendToCloud=False in indicators/charts.py, then drop this mark",
-)
 @pytest.mark.parametrize("path", [STATUS_PAGE, COMPARISON_PAGE])
 def test_charts_offer_no_upload_of_the_data_to_plotly_cloud(page, dashboard_data, path):
     open_with_charts(page, path)
@@ -113,7 +110,7 @@ def test_chart_downloads_as_a_png_from_its_modebar(page, dashboard_data, path, t
     chart.hover()
 
     with page.expect_download() as download_info:
-        chart.locator('.modebar-btn[data-title="Download plot as a PNG"]').click()
+        chart.locator(f'.modebar-btn[data-title="{PNG_BUTTON_DA}"]').click()
     saved = tmp_path / "chart.png"
     download_info.value.save_as(saved)
 
@@ -123,6 +120,21 @@ def test_chart_downloads_as_a_png_from_its_modebar(page, dashboard_data, path, t
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
     width, height = struct.unpack(">II", png[16:24])  # the IHDR chunk
     assert (width, height) == (options["width"], options["height"])
+
+
+@pytest.mark.parametrize(
+    ("path", "label", "other"),
+    [
+        (STATUS_PAGE, PNG_BUTTON_DA, PNG_BUTTON_EN),
+        ("/en" + STATUS_PAGE, PNG_BUTTON_EN, PNG_BUTTON_DA),
+    ],
+)
+def test_chart_buttons_speak_the_pages_language(page, dashboard_data, path, label, other):
+    open_with_charts(page, path)
+
+    charts = page.locator("div.chart").count()
+    assert page.locator(f'div.chart .modebar-btn[aria-label="{label}"]').count() == charts
+    assert page.locator(f'div.chart .modebar-btn[aria-label="{other}"]').count() == 0
 
 
 def test_skip_link_is_the_first_stop_and_moves_focus_to_the_content(page, dashboard_data):
@@ -174,4 +186,4 @@ def test_every_keyboard_stop_shows_a_focus_ring(page, dashboard_data, path):
 
     # BODY: the tab order ran past the page's last stop into the browser's own controls.
     assert [stop for stop in stops if not stop["visible"] and stop["tag"] != "BODY"] == []
-    assert any(stop["text"] == "Download plot as a PNG" for stop in stops)
+    assert any(stop["text"] == PNG_BUTTON_DA for stop in stops)

@@ -112,3 +112,10 @@ def test_bar_chart_names_the_selected_area_above_its_bar():
     named = [a for a in figure["layout"]["annotations"] if a.get("x") == "Randers"]
     assert named and named[0]["y"] == 7.5
     assert all(t["type"] == "bar" for t in figure["data"])  # no country line without a country value
+
+
+def test_figures_never_offer_to_send_the_data_to_plotly_cloud():
+    config = chart(series=[series("main")])["config"]
+
+    assert config["showSendToCloud"] is False
+    assert config["displaylogo"] is False
