@@ -106,6 +106,8 @@ def _config(filename: str) -> dict:
         "responsive": True,
         "modeBarButtonsToRemove": ["select2d", "lasso2d"],
         "toImageButtonOptions": {"format": "png", "filename": filename, "width": 1000, "height": 600},
+        # Plotly's own words (modebar, month names) in the page language; "da" is registered by plotly_locale.js.
+        "locale": "en" if (get_language() or "da").startswith("en") else "da",
     }
 
 

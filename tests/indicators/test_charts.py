@@ -119,3 +119,10 @@ def test_figures_never_offer_to_send_the_data_to_plotly_cloud():
 
     assert config["showSendToCloud"] is False
     assert config["displaylogo"] is False
+
+
+def test_plotly_speaks_the_page_language():
+    with translation.override("da"):
+        assert chart(series=[series("main")])["config"]["locale"] == "da"
+    with translation.override("en"):
+        assert chart(series=[series("main")])["config"]["locale"] == "en"
