@@ -67,6 +67,8 @@ class ComparisonState:
 
 @dataclass
 class ComparisonPage:
+    """Everything the comparison page shows."""
+
     indicator: Indicator
     state: ComparisonState
     periods: list[str]
@@ -96,6 +98,7 @@ class ComparisonPage:
 
     @property
     def is_count(self) -> bool:
+        """Counts are not compared across municipalities of different size."""
         return self.indicator.unit == Indicator.Unit.COUNT
 
 

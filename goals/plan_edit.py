@@ -20,6 +20,8 @@ from municipalities.models import Area
 
 
 class PlanForm(forms.ModelForm):
+    """The plan's status and council decision."""
+
     decision_url = forms.URLField(
         label=gettext_lazy("link til beslutningen"), required=False, assume_scheme="https"
     )
@@ -31,6 +33,8 @@ class PlanForm(forms.ModelForm):
 
 
 class TargetForm(forms.ModelForm):
+    """One target; the goal is chosen, and its PlanGoal made when saved."""
+
     goal = forms.ModelChoiceField(queryset=Goal.objects.none(), label=gettext_lazy("Mål"))
 
     class Meta:

@@ -19,6 +19,8 @@ FLAT_TOLERANCE = Decimal("0.01")
 
 
 class Status(models.TextChoices):
+    """A target's state at a glance (the badge)."""
+
     ON_TRACK = "on_track", gettext_lazy("På rette spor")
     NOT_ON_TRACK = "not_on_track", gettext_lazy("Ikke på rette spor")
     NO_TARGET = "no_target", gettext_lazy("Intet måltal")
@@ -49,6 +51,8 @@ class TargetSpec:
 
 @dataclass(frozen=True)
 class Assessment:
+    """The status with its reason in plain words, and the numbers behind it."""
+
     status: Status
     explanation: str
     latest: Point | None = None

@@ -17,6 +17,8 @@ from indicators.suppression import visible
 
 @dataclass
 class Cell:
+    """One period's value as shown (None when hidden)."""
+
     period: str
     start: date
     value: Decimal | None

@@ -23,6 +23,8 @@ BADGE_ORDER = [Status.NOT_ON_TRACK, Status.ON_TRACK, Status.TOO_LITTLE_DATA, Sta
 
 @dataclass(frozen=True)
 class Freshness:
+    """When Jobindsats updated the table, when it will next, when our copy was fetched and will be next."""
+
     table_updated: datetime | None
     table_next: datetime | None
     fetched_at: datetime | None
@@ -31,6 +33,8 @@ class Freshness:
 
 @dataclass
 class IndicatorPanel:
+    """One indicator (with its target, if any) on the status page: chart, status, description, table."""
+
     chart_id: str
     indicator: Indicator
     target: Target | None
@@ -51,6 +55,8 @@ class IndicatorPanel:
 
 @dataclass
 class GoalPanel:
+    """One of the year's goals: the plan's text, its panels, its local targets and its badge."""
+
     goal: Goal
     plan_goal: PlanGoal | None
     panels: list[IndicatorPanel] = field(default_factory=list)
@@ -65,6 +71,8 @@ class GoalPanel:
 
 @dataclass
 class StatusPage:
+    """Everything the status page shows."""
+
     municipality: Area
     goal_set: GoalSet
     plan: Plan | None

@@ -48,6 +48,8 @@ class Marker:
 
 @dataclass(frozen=True)
 class Bar:
+    """One area's bar: its value, its role (selected, group, other) and its third, in words."""
+
     name: str
     value: Decimal
     role: str

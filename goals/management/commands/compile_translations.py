@@ -26,6 +26,7 @@ class Command(BaseCommand):
     help = "Compile the translation catalogues (.po → .mo) without GNU gettext."
 
     def handle(self, *args, **options) -> None:
+        """Compile and list what was compiled."""
         written = compile_catalogues([Path(p) for p in settings.LOCALE_PATHS])
         for path in written:
             self.stdout.write(f"compiled {path}")
