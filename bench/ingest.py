@@ -118,18 +118,43 @@ def bench_indicators(client: ReplayClient, replicas: int) -> list:
     return indicators
 
 
+FETCH_SECONDS = [0.0]
+
+
+def timed_fetch():
+    """Wrap ingestion's fetch step (replies + parsing) with a stopwatch, to split a pull's time."""
+    from indicators.ingestion import run
+
+    original = run.fetch
+
+    def fetch(**kwargs):
+        started = time.perf_counter()
+        try:
+            return original(**kwargs)
+        finally:
+            FETCH_SECONDS[0] += time.perf_counter() - started
+
+    run.fetch = fetch
+
+
 def pull_all(indicators: list, client: ReplayClient, since: str | None) -> tuple[float, float, int, int]:
-    """Pull every indicator; returns (seconds, reply seconds, rows seen, rows written)."""
+    """Pull every indicator; returns (seconds, reply seconds, rows seen, rows written) and prints the split."""
     from indicators.ingestion import ingest_indicator
 
-    client.reply_seconds = 0.0
+    client.reply_seconds, FETCH_SECONDS[0] = 0.0, 0.0
     started = time.perf_counter()
     seen = written = 0
     for indicator in indicators:
         run = ingest_indicator(indicator=indicator, client=client, since=since)
         seen += run.rows_inserted + run.rows_updated + run.rows_unchanged
         written += run.rows_inserted + run.rows_updated
-    return time.perf_counter() - started, client.reply_seconds, seen, written
+    seconds = time.perf_counter() - started
+    parse, rest = FETCH_SECONDS[0] - client.reply_seconds, seconds - FETCH_SECONDS[0]
+    SPLITS.append(f"replies {client.reply_seconds:.1f} s, parsing {parse:.1f} s, write + commit {rest:.1f} s")
+    return seconds, client.reply_seconds, seen, written
+
+
+SPLITS: list[str] = []
 
 
 def copy_floor(indicators: list, *, indexed: bool) -> tuple[float, int]:
@@ -228,6 +253,7 @@ def main() -> None:
     call_command("migrate", verbosity=0)
     call_command("load_reference_data", verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
     client = ReplayClient()
+    timed_fetch()
     sync_catalogue(client=client)
     indicators = bench_indicators(client, args.replicas)
     with connection.cursor() as cursor:  # a first pull starts from an empty table
@@ -248,17 +274,17 @@ def main() -> None:
         f"{len(indicators)} indicators, {rows:,} observations (2018M01–2026M11, all measures and breakdowns)"
     )
     print(f"first pull            {rate(rows, first)}  wrote {written:,}  (replies: {first_reply:.1f} s)")
-    print(f"  ingestion only      {rate(rows, first_ingest)}")
+    print(f"  ingestion only      {rate(rows, first_ingest)}  ({SPLITS[0]})")
     print(
         f"unchanged re-pull     {rate(repull_rows, repull)}  wrote {repull_written:,}  (replies: {repull_reply:.1f} s)"
     )
-    print(f"  ingestion only      {rate(repull_rows, repull_ingest)}")
+    print(f"  ingestion only      {rate(repull_rows, repull_ingest)}  ({SPLITS[1]})")
     print(f"routine 24-month pull {rate(routine_rows, routine)}  wrote {routine_written:,}")
     print(f"COPY floor            {rate(floor_rows, floor)}  (bare table: no keys, indexes or foreign keys)")
     print(
         f"COPY, indexed table   {rate(floor_rows, indexed_floor)}  (same indexes, unique key and foreign keys)"
     )
-    print(f"naive ORM loop        {rate(naive_rows, naive)}  on a {args.sample:.0%} sample")
+    print(f"naive ORM loop        {rate(naive_rows, naive)}  on a {args.sample:.1%} sample")
     print(f"  extrapolated        {naive / naive_rows * rows if naive_rows else 0:8.1f} s for all rows")
     print(f"peak memory           {peak_mb:8.0f} MB")
     print("targets (ingestion only = without the time the source took to make its replies):")

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import connection
+from django.db.backends.utils import CursorWrapper
 
 from indicators.ingestion.fetch import Pull
 from indicators.models import Indicator, IngestionRun, Observation, ObservationRevision
@@ -80,13 +81,38 @@ _UPSERT_SQL = """
 """
 
 
+_HAS_ROWS_SQL = "SELECT EXISTS (SELECT 1 FROM indicators_observation WHERE indicator_id = %(indicator)s)"
+_OBSERVATION_COLUMNS = "indicator_id, area_id, period, breakdown, period_type, period_start, value, suppressed, provisional, fetched_at"
+
+
+def _copy_first_pull(
+    cursor: CursorWrapper, *, indicator: Indicator, pull: Pull, now: datetime
+) -> WriteCounts:
+    """An indicator's first pull: nothing to compare or revise, so COPY straight into the table, in key order.
+
+    Safe without ON CONFLICT because the caller holds the indicator's lock: no other pull can insert its rows.
+    """
+    head = (indicator.pk,)
+    with cursor.cursor.copy(f"COPY indicators_observation ({_OBSERVATION_COLUMNS}) FROM STDIN") as copy:
+        for key in sorted(pull.rows):
+            period_start, value, suppressed, provisional = pull.rows[key]
+            copy.write_row(head + key + (pull.period_type, period_start, value, suppressed, provisional, now))
+    return WriteCounts(inserted=len(pull.rows), updated=0, unchanged=0)
+
+
 def _write_postgresql(*, indicator: Indicator, pull: Pull, run: IngestionRun, now: datetime) -> WriteCounts:
-    """COPY into a temporary table, keep revisions of changed values, then one INSERT … ON CONFLICT."""
+    """COPY into a temporary table, keep revisions of changed values, then one INSERT … ON CONFLICT.
+
+    An indicator's first pull skips the staging (nothing stored yet to compare with).
+    """
     params = {"indicator": indicator.pk, "run": run.pk, "now": now, "period_type": pull.period_type}
     with connection.cursor() as cursor:
         # A pull is idempotent and repeated until it succeeds, so it need not wait for its WAL flush at commit:
         # a crash right after commit loses at most this pull, never consistency (the run record goes with it).
         cursor.execute("SET LOCAL synchronous_commit TO OFF")
+        cursor.execute(_HAS_ROWS_SQL, params)
+        if not cursor.fetchone()[0]:
+            return _copy_first_pull(cursor, indicator=indicator, pull=pull, now=now)
         cursor.execute(_STAGE_SQL)
         columns = "area_id, period, breakdown, period_start, value, suppressed, provisional"
         with cursor.cursor.copy(f"COPY ingest_stage ({columns}) FROM STDIN") as copy:
