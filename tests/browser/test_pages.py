@@ -87,7 +87,7 @@ def test_plotly_is_loaded_once_from_our_own_static_files(page, live_server, dash
 
     open_with_charts(page, path)
 
-    plotly = [url for url in scripts if "plotly" in url]
+    plotly = [url for url in scripts if "vendor/plotly" in url]
     assert plotly == [f"{live_server.url}/static/vendor/plotly.min.js"]
     assert all(url.startswith(live_server.url) for url in scripts)
 
