@@ -60,7 +60,9 @@ def _period_label(code: str, language: str) -> str:
         period = parse_period(code)
     except UnknownPeriodFormat:
         return code
-    year, n = code[:4], int(code[-2:]) if period.type != "Y" else 0
+    # The number after the type letters: month, quarter or half (2023M09, 2023Q02, 2023QMAT02, 2023H1).
+    year, digits = code[:4], "".join(ch for ch in code[4:] if ch.isdigit())
+    n = int(digits) if digits else 0
     if period.type in {"M", "MYTD"}:
         return date_format(period.start, "F Y")
     if period.type == "Q":
@@ -68,7 +70,7 @@ def _period_label(code: str, language: str) -> str:
     if period.type == "QMAT":
         return _("12 mdr. til %(n)s. kvartal %(year)s") % {"n": n, "year": year}
     if period.type == "H":
-        return _("%(n)s. halvår %(year)s") % {"n": int(code[-1]), "year": year}
+        return _("%(n)s. halvår %(year)s") % {"n": n, "year": year}
     return year
 
 

@@ -2,6 +2,7 @@
 
 import json
 import re
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -171,3 +172,20 @@ def test_comparison_page_query_count_does_not_grow_with_the_data(
     # indicator, areas, periods, RAR memberships, observations, and the data-origin banner.
     with django_assert_num_queries(6):
         client.get(URL, {"kommune": "randers", "gruppe": "rar"})
+
+
+def test_rar_level_indicator_compares_rar_areas_and_highlights_the_municipalitys(client, reference_data):
+    indicator = Indicator.objects.get(code="forgaeves-rekrutteringer-andel")
+    rars = list(Area.objects.filter(kind__in=["rar", "country"]))
+    periods = [("2023H1", date(2023, 1, 1)), ("2023H2", date(2023, 7, 1))]
+    build_observations(
+        indicator, rars, periods, lambda a, i: Decimal(20 + len(a.name) + i), provisional_last=0
+    )
+
+    body = client.get("/sammenlign/forgaeves-rekrutteringer-andel/", {"kommune": "randers"}).content.decode()
+
+    roles = bar_roles(body)
+    assert roles["Østjylland"] == ["Østjylland"]
+    assert sum(len(x) for x in roles.values()) == Area.objects.filter(kind="rar").count()
+    assert "Alle RAR-områder, 2. halvår 2023" in body
+    assert "ikke for den enkelte kommune" in body

@@ -124,3 +124,23 @@ def test_description_compares_with_the_country_and_the_target():
 
     assert "on track for the target of 5.0% in June 2024" in text
     assert "above the whole country (3.0%)" in text
+
+
+@pytest.mark.parametrize(
+    ("code", "danish", "english"),
+    [
+        ("2023M09", "september 2023", "September 2023"),
+        ("2023Q02", "2. kvartal 2023", "Q2 2023"),
+        ("2023QMAT02", "12 mdr. til 2. kvartal 2023", "12 months to Q2 2023"),
+        ("2023H2", "2. halvår 2023", "H2 2023"),
+        ("2023", "2023", "2023"),
+        ("garbage", "garbage", "garbage"),
+    ],
+)
+def test_periods_are_written_for_people_in_both_languages(code, danish, english):
+    from goals.formatting import format_period
+
+    with translation.override("da"):
+        assert format_period(code) == danish
+    with translation.override("en"):
+        assert format_period(code) == english

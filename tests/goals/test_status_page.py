@@ -2,6 +2,7 @@
 
 import json
 import re
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -151,3 +152,16 @@ def test_unknown_year_is_named_and_the_default_year_shown(client, share_data):
 
     assert "Året abc findes ikke; viser 2024." in body
     assert '<option value="2024" selected>' in body
+
+
+def test_rar_level_goal_draws_the_rar_area_and_the_country_from_half_year_data(client, demo_plans):
+    indicator = Indicator.objects.get(code="forgaeves-rekrutteringer-andel")
+    areas = list(Area.objects.filter(kind__in=["rar", "country"]))
+    periods = [("2023H1", date(2023, 1, 1)), ("2023H2", date(2023, 7, 1)), ("2024H1", date(2024, 1, 1))]
+    build_observations(indicator, areas, periods, lambda a, i: Decimal(30 - i), provisional_last=0)
+
+    body = client.get("/kommune/randers/", {"aar": "2024"}).content.decode()
+
+    names = [t["name"] for t in figure(body, "chart-5-forgaeves-rekrutteringer-andel")["data"]]
+    assert names == ["Østjylland", "Hele landet"]
+    assert "faldt fra 30,0 % i 1. halvår 2023 til 28,0 % i 1. halvår 2024" in body
