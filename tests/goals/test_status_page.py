@@ -165,3 +165,38 @@ def test_rar_level_goal_draws_the_rar_area_and_the_country_from_half_year_data(c
     names = [t["name"] for t in figure(body, "chart-5-forgaeves-rekrutteringer-andel")["data"]]
     assert names == ["Østjylland", "Hele landet"]
     assert "faldt fra 30,0 % i 1. halvår 2023 til 28,0 % i 1. halvår 2024" in body
+
+
+def test_goal_without_a_jobindsats_indicator_shows_local_targets_and_local_indicators(client, demo_plans):
+    from goals.models import PlanGoal, Target
+
+    plan_goal = PlanGoal.objects.get(
+        plan__municipality__slug="randers", plan__goal_set__year=2024, goal__number=4
+    )
+    local = Indicator.objects.create(
+        code="randers-handicap-job",
+        name="Personer med handicap i job (Randers' egen opgørelse)",
+        source="local",
+        unit="count",
+    )
+    Target.objects.create(
+        plan_goal=plan_goal,
+        target_period="2024M12",
+        target_value=Decimal(60),
+        narrative="60 flere i fleksjob",
+    )
+    Target.objects.create(
+        plan_goal=plan_goal,
+        indicator=local,
+        target_period="2024M12",
+        target_value=Decimal(120),
+        direction="up",
+    )
+
+    body = client.get("/kommune/randers/", {"aar": "2024"}).content.decode()
+
+    goal4 = body[body.index('id="goal-4"') : body.index('id="goal-5"')]
+    assert "Jobindsats har ingen indikator for dette mål" in goal4
+    assert "60 flere i fleksjob" in goal4
+    assert "Personer med handicap i job (Randers&#x27; egen opgørelse)" in goal4
+    assert 'id="chart-4-randers-handicap-job-panel"' in goal4
