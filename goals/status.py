@@ -107,7 +107,7 @@ def status_page(*, municipality: Area, goal_set: GoalSet) -> StatusPage:
                         "targets",
                         queryset=Target.objects.select_related(
                             "indicator__table", "indicator__base_indicator"
-                        ),
+                        ).defer("indicator__table__metadata"),
                     )
                 ),
             )
