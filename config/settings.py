@@ -175,6 +175,10 @@ JOBINDSATS_MAX_CELLS = int(os.environ.get("JOBINDSATS_MAX_CELLS", "30000"))
 # Values under this base are not shown or ranked (one suppression rule for the whole site).
 SUPPRESSION_MIN_BASE = int(os.environ.get("SUPPRESSION_MIN_BASE", "5"))
 
+# Seconds an anonymous visitor may be served an already rendered public page while the data version is unchanged
+# (goals/page_cache.py); 0 turns it off. Off in development, so `make run` always shows fresh pages.
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "0" if DEBUG else "600"))
+
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", default=True)

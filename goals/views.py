@@ -11,6 +11,7 @@ from goals.comparison import GROUPS, comparison_page
 from goals.exports import download
 from goals.freshness import next_pull_at
 from goals.models import ChiefAssignment
+from goals.page_cache import cached_page
 from goals.pages import choose_goal_set, current_goal_set
 from goals.progress import rule_text
 from goals.status import IndicatorPanel, StatusPage, status_page
@@ -22,6 +23,7 @@ EXPORT_FORMATS = {"csv", "xlsx"}
 COMPARISON_CHARTS = {"fordeling", "udvikling"}
 
 
+@cached_page
 def home(request: HttpRequest) -> HttpResponse:
     """The current year's goals, a municipality picker and the comparable indicators."""
     goal_set = current_goal_set()
@@ -58,6 +60,7 @@ def _panel(page: StatusPage, code: str) -> IndicatorPanel:
     return panel
 
 
+@cached_page
 def municipality(request: HttpRequest, slug: str) -> HttpResponse:
     """The jobcenter chief's status page: per goal the plan, and per indicator chart, status and table."""
     page, goal_sets, notices = _status(request, slug)
@@ -87,6 +90,7 @@ def municipality_export(request: HttpRequest, slug: str, code: str, fmt: str) ->
 
 
 @xframe_options_exempt
+@cached_page
 def municipality_embed(request: HttpRequest, slug: str, code: str) -> HttpResponse:
     """One status-page chart with title, source and a link back, without the site chrome (may be framed)."""
     page, _goal_sets, _notices = _status(request, slug)
@@ -105,6 +109,7 @@ def _indicator(code: str) -> Indicator:
     return get_object_or_404(Indicator.objects.select_related("table", "base_indicator"), code=code)
 
 
+@cached_page
 def comparison(request: HttpRequest, code: str) -> HttpResponse:
     """The committee chair's comparison: all municipalities in one period in thirds, and a group over time."""
     page = comparison_page(indicator=_indicator(code), params=request.GET)
@@ -131,6 +136,7 @@ def comparison_export(request: HttpRequest, code: str, chart: str, fmt: str) -> 
 
 
 @xframe_options_exempt
+@cached_page
 def comparison_embed(request: HttpRequest, code: str) -> HttpResponse:
     """The comparison bar chart alone, for intranets and council sites (may be framed)."""
     page = comparison_page(indicator=_indicator(code), params=request.GET)
