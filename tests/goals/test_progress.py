@@ -9,6 +9,13 @@ from django.utils import translation
 from goals.progress import Point, Status, TargetSpec, assess, describe, trend
 
 
+@pytest.fixture(autouse=True)
+def danish():
+    """Pure functions speak the active language: Danish unless a test says otherwise."""
+    with translation.override("da"):
+        yield
+
+
 def monthly(values: list[str], year: int = 2023, month: int = 1) -> list[Point]:
     points = []
     for i, value in enumerate(values):
