@@ -29,3 +29,12 @@ def test_the_normal_pages_still_refuse_framing(client, share_data):
 
 def test_embed_of_an_unknown_indicator_is_a_404(client, share_data):
     assert client.get("/embed/kommune/randers/findes-ikke/").status_code == 404
+
+
+def test_status_page_offers_the_iframe_code_for_each_chart(client, share_data):
+    body = client.get("/kommune/randers/", {"aar": "2023"}).content.decode()
+
+    assert (
+        '&lt;iframe src="http://testserver/embed/kommune/randers/mm17-andel-opkvalificering/?aar=2023"'
+        in body
+    )
