@@ -45,7 +45,7 @@ def _database_url() -> str:
 
 
 @pytest.fixture
-def worker(broker, sandbox, transactional_db):
+def worker(broker, sandbox, transactional_db, tmp_path):
     """`celery -A config worker` as a subprocess, configured only through the environment like production."""
     env = {
         **os.environ,
@@ -60,7 +60,7 @@ def worker(broker, sandbox, transactional_db):
     }
     command = [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo", "--loglevel=INFO"]
     command += ["--without-heartbeat", "--without-gossip", "--without-mingle", "--hostname=e2e@%h"]
-    log = open(ROOT / "var" / "celery-e2e.log", "w+")  # noqa: SIM115 - closed below
+    log = open(tmp_path / "celery-worker.log", "w+")  # noqa: SIM115 - closed below
     process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     app = Celery("e2e", broker=broker, backend=broker)
     yield app
