@@ -71,12 +71,23 @@ def _iso(day: date) -> str:
 
 def _layout(*, title: str, source: str, y_title: str, percent: bool) -> dict:
     return {
-        "title": {"text": title, "x": 0, "xref": "paper", "xanchor": "left", "font": {"size": 16}},
+        # The title sits at the top of the figure and the legend just above the plot, with room for two
+        # legend rows between them, so a long legend never runs into the title.
+        "title": {
+            "text": title,
+            "x": 0,
+            "xref": "paper",
+            "xanchor": "left",
+            "y": 0.98,
+            "yref": "container",
+            "yanchor": "top",
+            "font": {"size": 16},
+        },
         "separators": separators(),
         "font": {"family": "system-ui, sans-serif", "color": "#1a1a1a"},
         "paper_bgcolor": "#ffffff",
         "plot_bgcolor": "#ffffff",
-        "margin": {"l": 60, "r": 20, "t": 80, "b": 90},
+        "margin": {"l": 60, "r": 20, "t": 110, "b": 90},
         "legend": {"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom"},
         "yaxis": {
             "title": {"text": y_title},
@@ -248,10 +259,10 @@ def bar_chart(
     layout = _layout(title=title, source=source, y_title=y_title, percent=percent)
     # Bars start at zero (their length is the value); the source sits below the slanted names.
     layout["yaxis"]["rangemode"] = "tozero"
-    layout["height"] = 560
+    layout["height"] = 600
     layout["margin"]["b"] = 190
-    layout["annotations"][0]["y"] = -0.62
-    # Not every name fits under 98 bars: the selected area is named above its bar as well.
+    layout["annotations"][0]["y"] = -0.45
+    # The selected area is named above its bar as well, so it is found at a glance.
     layout["annotations"] += [
         {
             "x": bar.name,
@@ -268,11 +279,13 @@ def bar_chart(
     ]
     layout["barmode"] = "overlay"
     layout["bargap"] = 0.15
+    # Every one of the 98 names under its bar, read downwards (Plotly would otherwise drop every other one).
     layout["xaxis"] = {
         "type": "category",
         "categoryorder": "array",
         "categoryarray": names,
-        "tickangle": -60,
-        "tickfont": {"size": 9},
+        "tickangle": -90,
+        "dtick": 1,
+        "tickfont": {"size": 10},
     }
     return {"data": data, "layout": layout, "config": _config(filename)}
