@@ -13,7 +13,7 @@ from goals.freshness import next_pull_at
 from goals.models import Goal, GoalSet, Plan, PlanGoal, Target
 from goals.progress import Assessment, Point, Status, TargetSpec, assess, describe, year_before
 from goals.series import ChartTable, SeriesStore, table_from_lines
-from indicators.charts import Marker, line_chart
+from indicators.charts import LineSeries, Marker, line_chart
 from indicators.models import Indicator, Observation
 from municipalities.models import Area, RarMembership
 
@@ -198,6 +198,17 @@ def target_spec(target: Target) -> TargetSpec:
     )
 
 
+def _rar_line(indicator: Indicator, ctx: _Context) -> LineSeries | None:
+    """The RAR area's own figure from Jobindsats where the table has it, else its municipalities' median."""
+    own = ctx.store.line(
+        indicator.id, ctx.rar.id, name=_("RAR %(rar)s") % {"rar": ctx.rar.name}, role="group"
+    )
+    if any(value is not None for value in own.values):
+        return own
+    group_name = _("Median for kommunerne i RAR %(rar)s") % {"rar": ctx.rar.name}
+    return ctx.store.median_line(indicator.id, ctx.rar_members, name=group_name)
+
+
 def _indicator_panel(
     goal: Goal, indicator: Indicator, target: Target | None, ctx: _Context
 ) -> IndicatorPanel:
@@ -212,12 +223,9 @@ def _indicator_panel(
         points = store.points(indicator.id, main_area.id)
     if not is_count:
         if not rar_only and ctx.rar is not None:
-            group_name = _("Median for kommunerne i RAR %(rar)s") % {"rar": ctx.rar.name}
-            group = store.median_line(indicator.id, ctx.rar_members, name=group_name)
-            if group is not None:
-                lines.append(group)
+            lines.append(_rar_line(indicator, ctx))
         lines.append(store.line(indicator.id, ctx.country.id, name=ctx.country.name, role="country"))
-    lines = [line for line in lines if line.periods]
+    lines = [line for line in lines if line and line.periods]
     spec = target_spec(target) if target else None
     until = target.target_period_start if target else None
     assessment = assess(

@@ -44,6 +44,17 @@ def test_chart_shows_municipality_rar_group_country_target_and_baseline(client, 
     assert "Mål" in names and "Basis" in names
 
 
+def test_chart_uses_the_rar_areas_own_figure_when_jobindsats_has_it(client, share_data):
+    rar = Area.objects.get(kind=Area.Kind.RAR, name="Østjylland")
+    build_observations(share_data, [rar], monthly_periods(2022, 2024), lambda area, i: Decimal("3.33"))
+
+    body = client.get("/kommune/randers/", {"aar": "2023"}).content.decode()
+
+    traces = {t["name"]: t for t in figure(body, "chart-2-mm17-andel-opkvalificering")["data"]}
+    assert "Median for kommunerne i RAR Østjylland" not in traces
+    assert set(traces["RAR Østjylland"]["y"]) == {3.33}
+
+
 def test_provisional_months_are_dashed_and_explained(client, share_data):
     body = client.get("/kommune/randers/", {"aar": "2024"}).content.decode()
 
