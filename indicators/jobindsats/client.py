@@ -146,7 +146,7 @@ class JobindsatsClient:
         problem = ""
         for attempt in range(self.max_retries + 1):
             self._be_polite()
-            logger.info("Jobindsats GET /%s %s (forsøg %d)", path, params or {}, attempt + 1)
+            logger.info("Jobindsats GET /%s %s (forsøg %d)", path, _summary(params or {}), attempt + 1)
             try:
                 response = self._session.get(f"{self.base_url}/{path}", params=query, timeout=self.timeout)
             except _TRANSIENT_EXCEPTIONS as exc:
@@ -240,3 +240,12 @@ class JobindsatsClient:
     def _scrub(self, text: str) -> str:
         """The text with the token replaced, should a server ever echo it."""
         return text.replace(self._token, "***")
+
+
+def _summary(params: dict[str, str]) -> dict[str, str]:
+    """Query parameters for a log line, long id lists shortened to "first … last (n)"."""
+    shown = {}
+    for key, value in params.items():
+        ids = value.split(",")
+        shown[key] = f"{ids[0]} … {ids[-1]} ({len(ids)})" if len(ids) > 4 else value
+    return shown

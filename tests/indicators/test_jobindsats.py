@@ -409,3 +409,21 @@ def test_a_server_echoing_the_token_does_not_leak_it():
         with pytest.raises(JobindsatsRequestError) as caught:
             client.catalogue()
     assert "t0k-echoed-123" not in str(caught.value)
+
+
+def test_request_log_line_shortens_a_long_period_list(sandbox, sandbox_client, caplog):
+    caplog.set_level(logging.INFO, logger="indicators.jobindsats.client")
+    periods = [f"2023M{month:02d}" for month in range(1, 13)]
+    labels = {m.name for group in sandbox_client.table(MM17).mgroups for m in group.measures}
+
+    sandbox_client.data(
+        MM17,
+        periods={"M": periods},
+        hierarchies={"_nykom": "/"},
+        mgroups={"mgrpmm17_1": "*"},
+        measure_labels=labels,
+    )
+
+    line = next(r.getMessage() for r in caplog.records if "GET /data/" in r.getMessage())
+    assert "2023M01 … 2023M12 (12)" in line
+    assert "2023M06" not in line
