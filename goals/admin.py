@@ -14,6 +14,7 @@ class GoalInline(admin.StackedInline):
 @admin.register(GoalSet)
 class GoalSetAdmin(admin.ModelAdmin):
     list_display = ["year", "announced_on", "source_title"]
+    list_filter = ["announced_on"]
     search_fields = ["year", "source_title"]
     inlines = [GoalInline]
 
@@ -74,5 +75,6 @@ class TargetAdmin(SimpleHistoryAdmin):
 @admin.register(ChiefAssignment)
 class ChiefAssignmentAdmin(admin.ModelAdmin):
     list_display = ["municipality", "user"]
+    list_filter = ["municipality__region"]
     list_select_related = ["municipality", "user"]
     search_fields = ["municipality__name", "user__username"]
