@@ -372,6 +372,16 @@ def main() -> None:
                 ),
             )
         }
+        # The same requests with the page cache off: what a visitor pays right after a pull or an edit.
+        from django.test import override_settings
+
+        with override_settings(PAGE_CACHE_SECONDS=0):
+            times["in-process, page cache off"] = report_times(
+                "server time in process with the page cache off (every request builds its page)",
+                measure_times(
+                    lambda url: gzip_get(client, url), urls, rounds=args.rounds, warmup=args.warmup
+                ),
+            )
         if not args.no_http:
             port = free_port()
             server = start_server(port)
