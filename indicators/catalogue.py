@@ -180,15 +180,17 @@ def bind_indicator(
             "(manage.py jobindsats_catalogue), og tjek tabel-id'et."
         )
     metadata = client.table(table_id)
-    table.metadata = metadata.raw
-    table.save(update_fields=["metadata"])
+    # Every check before any write: a refused binding leaves the table and the indicator as they were.
     group, measure = _choose_measure(indicator, metadata, (measure_label or indicator.measure_label).strip())
     period_type = _choose_period_type(indicator, metadata)
     _check_hierarchies(indicator, metadata)
-    indicator.table = table
-    indicator.measure_label = measure.name
-    indicator.mgroup_id = group.mgroup_id
-    indicator.measure_id = measure.measure_id
-    indicator.period_type = period_type
-    indicator.save(update_fields=["table", "measure_label", "mgroup_id", "measure_id", "period_type"])
+    with transaction.atomic():
+        table.metadata = metadata.raw
+        table.save(update_fields=["metadata"])
+        indicator.table = table
+        indicator.measure_label = measure.name
+        indicator.mgroup_id = group.mgroup_id
+        indicator.measure_id = measure.measure_id
+        indicator.period_type = period_type
+        indicator.save(update_fields=["table", "measure_label", "mgroup_id", "measure_id", "period_type"])
     return indicator

@@ -119,3 +119,18 @@ def test_bind_to_a_table_missing_from_the_catalogue_says_to_sync_first(fake):
 
     with pytest.raises(BindingError, match="jobindsats_catalogue"):
         bind_indicator(indicator=indicator, table_id="nope01", client=fake)
+
+
+def test_refused_binding_leaves_the_table_metadata_and_the_earlier_binding_untouched(fake):
+    indicator = bind_indicator(
+        indicator=Indicator.objects.get(code="mm17-andel-opkvalificering"), table_id="mm17a01", client=fake
+    )
+    JobindsatsTable.objects.filter(table_id="mm17a01").update(metadata={"kept": True})
+    fake.measures = (COUNT,)  # Jobindsats dropped the share the indicator is bound to
+
+    with pytest.raises(BindingError, match="har ikke målet"):
+        bind_indicator(indicator=indicator, table_id="mm17a01", client=fake)
+
+    assert JobindsatsTable.objects.get(table_id="mm17a01").metadata == {"kept": True}
+    indicator.refresh_from_db()
+    assert (indicator.table.table_id, indicator.measure_label) == ("mm17a01", SHARE)

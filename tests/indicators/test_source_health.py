@@ -137,3 +137,29 @@ def test_source_health_uses_a_fixed_number_of_queries(
 
     with django_assert_max_num_queries(12):
         assert client.get(URL).status_code == 200
+
+
+def test_admin_bind_with_a_period_type_the_table_lacks_shows_it_and_changes_nothing(client, admin_user, fake):
+    indicator = Indicator.objects.get(code="mm17-andel-opkvalificering")
+    Indicator.objects.filter(pk=indicator.pk).update(period_type="QMAT")
+    client.force_login(admin_user)
+    table = JobindsatsTable.objects.get(table_id="mm17a01")
+
+    response = client.post(f"/admin/indicators/indicator/{indicator.pk}/bind/", {"table": table.pk})
+
+    assert response.status_code == 200
+    assert "har ikke periodetypen &#x27;QMAT&#x27;" in response.content.decode()
+    indicator.refresh_from_db()
+    assert (indicator.table, indicator.measure_label) == (None, "")
+    assert JobindsatsTable.objects.get(pk=table.pk).metadata == table.metadata
+
+
+def test_admin_bind_to_a_table_id_that_does_not_exist_is_refused_on_the_form(client, admin_user, fake):
+    indicator = Indicator.objects.get(code="mm17-andel-opkvalificering")
+    client.force_login(admin_user)
+
+    response = client.post(f"/admin/indicators/indicator/{indicator.pk}/bind/", {"table": 999999})
+
+    assert response.status_code == 200
+    assert "errorlist" in response.content.decode()
+    assert Indicator.objects.get(pk=indicator.pk).table is None
