@@ -16,14 +16,19 @@ from django.utils.translation import gettext_lazy
 
 from goals.models import ChiefAssignment, Goal, GoalSet, Plan, PlanGoal, Target
 from indicators.models import Indicator
+from indicators.periods import UnknownPeriodFormat, parse_period
 from municipalities.models import Area
+
+PERIOD_HELP = gettext_lazy(
+    "Skriv perioden, som Jobindsats gør: 2024M12 (måned), 2024Q04 (kvartal), 2024H1 (halvår) eller 2024 (år)."
+)
 
 
 class PlanForm(forms.ModelForm):
     """The plan's status and council decision."""
 
     decision_url = forms.URLField(
-        label=gettext_lazy("link til beslutningen"), required=False, assume_scheme="https"
+        label=gettext_lazy("Link til beslutningen"), required=False, assume_scheme="https"
     )
 
     class Meta:
@@ -35,7 +40,7 @@ class PlanForm(forms.ModelForm):
 class TargetForm(forms.ModelForm):
     """One target; the goal is chosen, and its PlanGoal made when saved."""
 
-    goal = forms.ModelChoiceField(queryset=Goal.objects.none(), label=gettext_lazy("Mål"))
+    goal = forms.ModelChoiceField(queryset=Goal.objects.none(), label=gettext_lazy("Ministerens mål"))
 
     class Meta:
         model = Target
@@ -50,6 +55,7 @@ class TargetForm(forms.ModelForm):
             "narrative",
         ]
         widgets = {"narrative": forms.Textarea(attrs={"rows": 2})}
+        help_texts = {"baseline_period": PERIOD_HELP, "target_period": PERIOD_HELP}
         # Danish users type 4,1; English users 4.1.
         localized_fields = ["baseline_value", "target_value"]
 
@@ -59,6 +65,35 @@ class TargetForm(forms.ModelForm):
         self.fields["indicator"].queryset = Indicator.objects.filter(is_active=True)
         if self.instance.pk:
             self.fields["goal"].initial = self.instance.plan_goal.goal_id
+
+    def clean_baseline_period(self) -> str:
+        return _period_code(self.cleaned_data["baseline_period"])
+
+    def clean_target_period(self) -> str:
+        return _period_code(self.cleaned_data["target_period"])
+
+    def _post_clean(self) -> None:
+        # The model's rules (baseline before target, 0–100 %) need a valid target period; without one the
+        # field's own message says what to write, and the rules run on the next try.
+        if self.has_error("target_period"):
+            return
+        super()._post_clean()
+
+
+def _period_code(value: str) -> str:
+    """A period code as Jobindsats writes it (2024m12 → 2024M12), or a message saying how to write it."""
+    code = value.strip().upper()
+    if not code:
+        return code
+    try:
+        parse_period(code)
+    except UnknownPeriodFormat:
+        raise forms.ValidationError(
+            _("“%(value)s” er ikke en periode, Måltavlen kender. %(help)s"),
+            params={"value": value[:30], "help": PERIOD_HELP},
+            code="unknown_period",
+        ) from None
+    return code
 
 
 TargetFormSet = modelformset_factory(Target, form=TargetForm, extra=1, can_delete=True)

@@ -93,3 +93,110 @@ def test_anonymous_visitors_are_sent_to_log_in(client, reference_data):
 
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "message"),
+    [
+        (
+            {"targets-0-baseline_period": "2025M01"},
+            "baseline_period",
+            "Basisperioden skal ligge før målperioden",
+        ),
+        ({"targets-0-target_value": "120"}, "target_value", "En procentsats skal ligge mellem 0 og 100"),
+        ({"targets-0-baseline_value": "-3"}, "baseline_value", "En procentsats skal ligge mellem 0 og 100"),
+        ({"targets-0-target_period": "december 2024"}, "target_period", "2024M12 (måned)"),
+        ({"targets-0-baseline_period": "2023-12"}, "baseline_period", "2023-12"),
+        ({"targets-0-target_period": ""}, "target_period", "Dette felt er påkrævet"),
+        ({"targets-0-target_value": ""}, "target_value", "Dette felt er påkrævet"),
+        ({"targets-0-target_value": "fem"}, "target_value", "Indtast et tal"),
+        ({"plan-status": ""}, "status", "Dette felt er påkrævet"),
+        ({"plan-adopted_on": "14/12/2023"}, "adopted_on", "gyldig dato"),
+    ],
+)
+def test_bad_input_says_why_next_to_the_field_and_saves_nothing(
+    client, randers_chief, change, field, message
+):
+    goal = Goal.objects.get(goal_set__year=2024, number=2)
+    indicator = Indicator.objects.get(code="mm17-andel-opkvalificering")
+    client.force_login(randers_chief)
+
+    response = client.post(URL, new_plan_post(goal.id, indicator.id) | change)
+
+    assert response.status_code == 400
+    html = response.content.decode()
+    prefix = "targets-0" if change and next(iter(change)).startswith("targets") else "plan"
+    error_list = html.split(f'id="id_{prefix}-{field}_error"', 1)[1].split("</ul>", 1)[0]
+    assert message in error_list
+    assert not Plan.objects.exists() and not PlanGoal.objects.exists() and not Target.objects.exists()
+
+
+def test_lowercase_period_codes_are_accepted_and_written_as_jobindsats_does(client, randers_chief):
+    goal = Goal.objects.get(goal_set__year=2024, number=2)
+    indicator = Indicator.objects.get(code="mm17-andel-opkvalificering")
+    client.force_login(randers_chief)
+    data = new_plan_post(goal.id, indicator.id) | {"targets-0-baseline_period": " 2023m12 "}
+
+    assert client.post(URL, data).status_code == 302
+    assert Target.objects.get().baseline_period == "2023M12"
+
+
+def test_a_bad_second_target_leaves_the_existing_plan_untouched(client, randers_chief, demo_plans):
+    plan = Plan.objects.get(municipality__slug="randers", goal_set__year=2024)
+    target = Target.objects.get(plan_goal__plan=plan, plan_goal__goal__number=2)
+    goal_3 = Goal.objects.get(goal_set__year=2024, number=3)
+    client.force_login(randers_chief)
+    page = client.get(URL)
+    data = {
+        "plan-status": "draft",
+        "plan-decision_reference": "Ændret",
+        **{f"texts-goal_{n}": "Ny tekst." for n in range(1, 6)},
+        **management("targets", 3, 2),
+    }
+    for index, existing in enumerate(page.context["target_forms"].forms[:2]):
+        data |= {f"targets-{index}-{name}": value for name, value in _initial(existing).items()}
+    data |= {"targets-0-target_value": "9,5"}
+    data |= {
+        "targets-2-goal": str(goal_3.id),
+        "targets-2-target_period": "2024M12",
+        "targets-2-target_value": "101",
+        "targets-2-indicator": str(Indicator.objects.get(code="mm13-andel-beskaeftigede").id),
+        "targets-2-direction": "up",
+    }
+
+    response = client.post(URL, data)
+
+    assert response.status_code == 400
+    assert "En procentsats skal ligge mellem 0 og 100" in response.content.decode()
+    plan.refresh_from_db()
+    target.refresh_from_db()
+    assert (plan.status, plan.decision_reference) == ("adopted", "")
+    assert target.target_value == Decimal("5.0")
+    assert PlanGoal.objects.get(plan=plan, goal__number=1).text == "Randers' plan for mål 1."
+    assert Target.objects.filter(plan_goal__plan=plan).count() == 2
+
+
+def _initial(form) -> dict:
+    """What the browser posts back for an unchanged existing target form."""
+    values = {"id": form.instance.pk, "goal": form.fields["goal"].initial}
+    for name in (
+        "indicator",
+        "baseline_period",
+        "baseline_value",
+        "target_period",
+        "target_value",
+        "direction",
+    ):
+        value = form.initial.get(name)
+        values[name] = "" if value is None else str(value).replace(".", ",")
+    return {name: str(value) for name, value in values.items()}
+
+
+def test_english_editor_names_the_goal_field_and_explains_period_codes(client, randers_chief):
+    client.force_login(randers_chief)
+
+    html = client.get("/en" + URL).content.decode()
+
+    assert '<label for="id_targets-0-goal">The minister&#x27;s goal:</label>' in html
+    assert "Write the period as Jobindsats does: 2024M12 (month)" in html
+    assert "Link to the decision" in html
