@@ -11,7 +11,7 @@ from django.http import QueryDict
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from goals.formatting import format_date, format_period, format_value
+from goals.formatting import country_name, format_date, format_period, format_value
 from goals.progress import describe
 from goals.series import ChartTable, SeriesStore, table_from_lines
 from indicators.charts import Bar, bar_chart, line_chart
@@ -85,6 +85,7 @@ class ComparisonPage:
     bar_description: str = ""
     time_description: str = ""
     selected_third: str = ""
+    selected_area: Area | None = None
     rar_level: bool = False
 
     @property
@@ -137,6 +138,25 @@ def parse_state(params: QueryDict, *, municipalities: list[Area], periods: list[
     return state
 
 
+def group_notices(state: ComparisonState, params: QueryDict, *, rar_level: bool) -> list[str]:
+    """What the chosen group cannot show, in words: no municipality chosen, an empty list, a list not used."""
+    asked_group = bool(params.get("gruppe", "").strip())
+    if rar_level:
+        if asked_group or state.listed:
+            return [_("Sammenligningsgrupper bruges ikke her: indikatoren opgøres kun for RAR-områder.")]
+        return []
+    if state.group == "liste":
+        if not state.listed:
+            return [_("Egen liste er tom: vælg en eller flere kommuner under “Egen liste”.")]
+        return []
+    notices = []
+    if state.listed:
+        notices.append(_("Listen over kommuner bruges kun, når “Egen liste” er valgt; den er ignoreret."))
+    if asked_group and state.municipality is None:
+        notices.append(_("Vælg en kommune for at se dens sammenligningsgruppe fremhævet."))
+    return notices
+
+
 def share_alternative_for(indicator: Indicator) -> Indicator | None:
     """The percent measure to compare instead of a count (same Jobindsats measurement, or the share of it)."""
     candidates = Indicator.objects.filter(
@@ -180,6 +200,8 @@ def comparison_page(*, indicator: Indicator, params: QueryDict) -> ComparisonPag
     selected = state.municipality
     if page.rar_level and selected is not None:
         selected = by_id.get(rar_of.get(selected.id))
+    page.selected_area = selected
+    state.notices += group_notices(state, params, rar_level=page.rar_level)
     page.group_members, page.group_label = _group(
         state, selected, page.rar_level, municipalities, rar_of, by_id
     )
@@ -270,7 +292,7 @@ def _cross_section(
         y_title=_("Procent") if unit == Indicator.Unit.PERCENT else _("Værdi"),
         percent=unit == Indicator.Unit.PERCENT,
         bars=bars,
-        country_name=country.name,
+        country_name=country_name(),
         country_value=country_value,
         legend_names={
             "selected": selected.name if selected else _("Valgt"),
@@ -284,7 +306,7 @@ def _cross_section(
     rows = [(bar.name, [region_of[bar.name], bar.value, bar.third]) for bar in ordered]
     rows += [(area.name, [region_of[area.name], None, _("Vises ikke")]) for area in page.hidden]
     if country_value is not None:
-        rows.append((country.name, ["", country_value, ""]))
+        rows.append((country_name(), ["", country_value, ""]))
     page.bar_table = ChartTable(
         title=title,
         first_column=_("RAR-område") if page.rar_level else _("Kommune"),
@@ -305,7 +327,7 @@ def _development(page: ComparisonPage, store: SeriesStore, selected: Area | None
         group = store.median_line(indicator.id, [a.id for a in page.group_members], name=name)
         if group is not None:
             lines.append(group)
-    lines.append(store.line(indicator.id, country.id, name=country.name, role="country"))
+    lines.append(store.line(indicator.id, country.id, name=country_name(), role="country"))
     lines = [line for line in lines if line.periods]
     country_points = store.points(indicator.id, country.id)
     if selected is not None:
@@ -315,7 +337,7 @@ def _development(page: ComparisonPage, store: SeriesStore, selected: Area | None
             name=name, unit=indicator.unit, points=points, country=country_points
         )
     else:
-        name = f"{indicator.name} ({country.name})"
+        name = f"{indicator.name} ({country_name()})"
         page.time_description = describe(name=name, unit=indicator.unit, points=country_points, country=[])
     title = _("Udvikling: %(name)s") % {"name": indicator.name}
     page.time_figure = line_chart(

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from indicators.models import Indicator
 from indicators.periods import UnknownPeriodFormat, parse_period
+from municipalities.models import Area
 
 
 def _is_english() -> bool:
@@ -80,3 +81,8 @@ def format_date(moment: datetime | date) -> str:
         local = timezone.localtime(moment)
         return date_format(local, "j F Y, H:i" if _is_english() else "j. F Y \\k\\l. H:i")
     return date_format(moment, "j F Y" if _is_english() else "j. F Y")
+
+
+def country_name() -> str:
+    """The country's name in the page's language: the stored area name is Danish ("Hele landet")."""
+    return str(Area.Kind.COUNTRY.label)

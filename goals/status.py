@@ -8,7 +8,7 @@ from datetime import date, datetime
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
-from goals.formatting import format_change, format_date, format_period, format_value
+from goals.formatting import country_name, format_change, format_date, format_period, format_value
 from goals.freshness import next_pull_at
 from goals.models import Goal, GoalSet, Plan, PlanGoal, Target
 from goals.progress import Assessment, Point, Status, TargetSpec, assess, describe, year_before
@@ -224,7 +224,7 @@ def _indicator_panel(
     if not is_count:
         if not rar_only and ctx.rar is not None:
             lines.append(_rar_line(indicator, ctx))
-        lines.append(store.line(indicator.id, ctx.country.id, name=ctx.country.name, role="country"))
+        lines.append(store.line(indicator.id, ctx.country.id, name=country_name(), role="country"))
     lines = [line for line in lines if line and line.periods]
     spec = target_spec(target) if target else None
     until = target.target_period_start if target else None

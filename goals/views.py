@@ -93,7 +93,7 @@ def municipality_export(request: HttpRequest, slug: str, code: str, fmt: str) ->
 @cached_page
 def municipality_embed(request: HttpRequest, slug: str, code: str) -> HttpResponse:
     """One status-page chart with title, source and a link back, without the site chrome (may be framed)."""
-    page, _goal_sets, _notices = _status(request, slug)
+    page, _goal_sets, notices = _status(request, slug)
     panel = _panel(page, code)
     back = page.municipality.get_absolute_url() + f"?aar={page.goal_set.year}#{panel.chart_id}"
     context = {
@@ -101,7 +101,7 @@ def municipality_embed(request: HttpRequest, slug: str, code: str) -> HttpRespon
         "chart_id": panel.chart_id,
         "title": panel.figure["layout"]["title"]["text"],
     }
-    context |= {"description": panel.description, "back_url": back, "table": panel.table}
+    context |= {"description": panel.description, "back_url": back, "table": panel.table, "notices": notices}
     return render(request, "goals/embed.html", context)
 
 
@@ -144,7 +144,8 @@ def comparison_embed(request: HttpRequest, code: str) -> HttpResponse:
         raise Http404(_("Der er ingen tal at vise."))
     back = request.path.replace("/embed", "", 1) + "?" + page.state.query_string()
     context = {"figure": page.bar_figure, "chart_id": "chart-comparison", "table": page.bar_table}
-    context |= {"title": page.bar_figure["layout"]["title"]["text"], "description": "", "back_url": back}
+    context |= {"title": page.bar_figure["layout"]["title"]["text"], "back_url": back}
+    context |= {"description": page.bar_description, "notices": page.state.notices}
     return render(request, "goals/embed.html", context)
 
 

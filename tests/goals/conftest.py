@@ -48,6 +48,15 @@ def share_value(area, index: int) -> Decimal:
     )
 
 
+@pytest.fixture(autouse=True)
+def danish_by_default():
+    """Each test starts in Danish, whatever language the previous test's request left on the thread."""
+    from django.utils import translation
+
+    with translation.override("da"):
+        yield
+
+
 @pytest.fixture
 def demo_plans(reference_data):
     """Adopted 2023 and 2024 plans for Randers: local texts for every goal, targets for goals 2 and 3."""

@@ -189,3 +189,54 @@ def test_rar_level_indicator_compares_rar_areas_and_highlights_the_municipalitys
     assert sum(len(x) for x in roles.values()) == Area.objects.filter(kind="rar").count()
     assert "Alle RAR-områder, 2. halvår 2023" in body
     assert "ikke for den enkelte kommune" in body
+
+
+def _rar_level_observations():
+    indicator = Indicator.objects.get(code="forgaeves-rekrutteringer-andel")
+    rars = list(Area.objects.filter(kind__in=["rar", "country"]))
+    periods = [("2023H1", date(2023, 1, 1)), ("2023H2", date(2023, 7, 1))]
+    build_observations(
+        indicator, rars, periods, lambda a, i: Decimal(20 + len(a.name) + i), provisional_last=0
+    )
+
+
+def test_rar_level_page_says_the_third_is_the_rar_areas_not_the_municipalitys(client, reference_data):
+    _rar_level_observations()
+
+    body = client.get("/sammenlign/forgaeves-rekrutteringer-andel/", {"kommune": "randers"}).content.decode()
+
+    assert "RAR-området for Randers, Østjylland, ligger i" in body
+    assert "Randers ligger i" not in body
+
+
+def test_rar_level_page_says_comparison_groups_are_not_used(client, reference_data):
+    _rar_level_observations()
+
+    body = client.get(
+        "/en/sammenlign/forgaeves-rekrutteringer-andel/",
+        {"kommune": "randers", "gruppe": "liste", "kommuner": "aarhus"},
+    ).content.decode()
+
+    assert "Comparison groups are not used here" in body
+
+
+@pytest.mark.parametrize(
+    ("params", "notice"),
+    [
+        ({"kommune": "randers", "gruppe": "liste"}, "Egen liste er tom"),
+        ({"kommune": "randers", "gruppe": "rar", "kommuner": "odense"}, "Listen over kommuner bruges kun"),
+        ({"gruppe": "region"}, "Vælg en kommune for at se dens sammenligningsgruppe fremhævet"),
+    ],
+)
+def test_a_group_that_cannot_be_shown_says_why(client, share_data, params, notice):
+    body = client.get(URL, params).content.decode()
+
+    assert notice in body.split('class="notices"', 1)[1].split("</div>", 1)[0]
+
+
+def test_english_comparison_names_the_country_in_english(client, share_data):
+    body = client.get("/en" + URL, {"kommune": "randers"}).content.decode()
+
+    names = {t["name"] for t in figure(body, "chart-development")["data"]}
+    assert "The whole country" in names and "Hele landet" not in names
+    assert "Hele landet" not in body.split("<main", 1)[1]

@@ -38,3 +38,20 @@ def test_status_page_offers_the_iframe_code_for_each_chart(client, share_data):
         '&lt;iframe src="http://testserver/embed/kommune/randers/mm17-andel-opkvalificering/?aar=2023"'
         in body
     )
+
+
+def test_embeds_say_which_parameters_were_ignored(client, share_data):
+    status = client.get("/embed/kommune/randers/mm17-andel-opkvalificering/", {"aar": "1999"})
+    comparison = client.get("/embed/sammenlign/mm17-andel-opkvalificering/", {"periode": "2099M01"})
+
+    assert "Året 1999 findes ikke" in status.content.decode()
+    assert "Perioden &#x27;2099M01&#x27; findes ikke" in comparison.content.decode()
+
+
+def test_comparison_embed_describes_the_chart_in_words(client, share_data):
+    body = client.get(
+        "/embed/sammenlign/mm17-andel-opkvalificering/", {"kommune": "randers"}
+    ).content.decode()
+
+    description = body.split('id="chart-comparison-description">', 1)[1].split("</p>", 1)[0]
+    assert "områder med tal i" in description and "Randers:" in description

@@ -211,3 +211,10 @@ def test_goal_without_a_jobindsats_indicator_shows_local_targets_and_local_indic
     assert "60 flere i fleksjob" in goal4
     assert "Personer med handicap i job (Randers&#x27; egen opgørelse)" in goal4
     assert 'id="chart-4-randers-handicap-job-panel"' in goal4
+
+
+def test_english_status_chart_names_the_country_in_english(client, share_data):
+    body = client.get("/en/kommune/randers/", {"aar": "2024"}).content.decode()
+
+    assert "Hele landet" not in body.split("<main", 1)[1]
+    assert '"name": "The whole country"' in body
