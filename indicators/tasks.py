@@ -6,6 +6,7 @@ The schedule is in settings.CELERY_BEAT_SCHEDULE: the catalogue at 06:00, then t
 from __future__ import annotations
 
 from celery import shared_task
+from django.utils import timezone
 
 from indicators import catalogue, ingestion
 from indicators.jobindsats import JobindsatsClient, JobindsatsUnavailable
@@ -38,7 +39,11 @@ def ingest_indicator(indicator_id: int) -> int:
 
 @shared_task(acks_late=True)
 def ingest_due() -> list[int]:
-    """Enqueue a pull of every indicator that is due (see ingestion.indicators_due); returns their ids."""
+    """Enqueue a pull of every indicator that is due (see ingestion.indicators_due); returns their ids.
+
+    Runs that died unfinished are marked failed first, so their indicators are due again.
+    """
+    ingestion.fail_stale_runs(now=timezone.now())
     due = list(ingestion.indicators_due().values_list("pk", flat=True))
     for indicator_id in due:
         ingest_indicator.delay_on_commit(indicator_id)

@@ -13,11 +13,12 @@ from indicators.ingestion.fetch import (
     periods_per_request,
     periods_to_pull,
 )
-from indicators.ingestion.run import indicators_due, ingest_indicator
+from indicators.ingestion.run import STALE_RUN_HOURS, fail_stale_runs, indicators_due, ingest_indicator
 from indicators.ingestion.write import WriteCounts, write
 
 __all__ = [
     "REPULL_MONTHS",
+    "STALE_RUN_HOURS",
     "IndicatorNotReady",
     "IngestionError",
     "Pull",
@@ -26,6 +27,7 @@ __all__ = [
     "area_hierarchies",
     "breakdown_key",
     "error_kind",
+    "fail_stale_runs",
     "fetch",
     "indicators_due",
     "ingest_indicator",

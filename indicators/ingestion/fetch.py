@@ -36,6 +36,8 @@ HIERARCHY_KINDS = {
 # Context hierarchies pulled besides the indicator's own, when the table has them.
 CONTEXT_HIERARCHIES = ("_reko", "_region")
 _FOUR_PLACES = Decimal("0.0001")
+# Observation.value is numeric(18, 4): at most 14 digits before the decimal point.
+_MAX_VALUE = Decimal(10) ** 14
 
 
 @dataclass
@@ -58,7 +60,12 @@ def periods_to_pull(*, indicator: Indicator, metadata: TableMetadata, since: str
         )
     if since:
         start = parse_period(since).start
-        return [code for code in available if parse_period(code).start >= start]
+        chosen = [code for code in available if parse_period(code).start >= start]
+        if not chosen:
+            raise IngestionError(
+                f"Tabellen {metadata.table_id} har ingen perioder fra {since}; den nyeste er {available[-1]}."
+            )
+        return chosen
     newest = parse_period(available[-1]).start
     stored = indicator.observations.order_by("-period_start").values_list("period_start", flat=True).first()
     if stored is None:
@@ -152,9 +159,15 @@ def _value(row: DataRow, label: str, table_id: str) -> tuple[Decimal | None, boo
     if cell.value is None:
         return None, True
     try:
-        return cell.value.quantize(_FOUR_PLACES), cell.suppressed
-    except InvalidOperation as exc:
-        raise IngestionError(f"Værdien {cell.value} i tabel {table_id} er for stor til at gemme.") from exc
+        value = cell.value.quantize(_FOUR_PLACES)
+    except InvalidOperation:
+        value = None
+    if value is None or abs(value) >= _MAX_VALUE:
+        raise IngestionError(
+            f"Værdien {cell.value} ({row.area_name}, {row.period}) i tabel {table_id} er for stor til at gemme "
+            "(højst 14 cifre før kommaet). Tjek at indikatoren er bundet til det rigtige mål."
+        )
+    return value, cell.suppressed
 
 
 def _add_rows(
@@ -165,6 +178,7 @@ def _add_rows(
     areas: _AreaLookup,
     hierarchy_id: str,
     provisional: set[str],
+    requested: set[str],
 ) -> None:
     # Hot loop (a million rows in the benchmark): names and periods are resolved once each, not per row.
     label, table_id, store = indicator.measure_label, indicator.table.table_id, pull.rows
@@ -179,6 +193,12 @@ def _add_rows(
             pull.ignored += 1
             continue
         if period not in starts:
+            if period not in requested:
+                # Not a period we asked for (nor one the metadata lists): storing it would be a guess.
+                raise IngestionError(
+                    f"Jobindsats svarede med perioden {period!r}, som ikke var bedt om, for tabel {table_id} "
+                    f"(periodetype {indicator.period_type}). Hent igen; sker det igen, så bind indikatoren igen."
+                )
             starts[period] = parse_period(period).start
         key = (area_id, period, breakdown_key(row.breakdown) if row.breakdown else "")
         if key not in store:
@@ -226,6 +246,12 @@ def fetch(
             "Bind den i admin eller med manage.py jobindsats_bind."
         )
     metadata = client.table(indicator.table.table_id)
+    if metadata.measure_by_name(indicator.measure_label) is None:
+        measures = ", ".join(repr(m.name) for group in metadata.mgroups for m in group.measures) or "ingen"
+        raise IndicatorNotReady(
+            f"Tabellen {metadata.table_id} har ikke længere målet {indicator.measure_label!r}, som "
+            f"{indicator.code} er bundet til. Tabellens mål: {measures}. Bind indikatoren igen."
+        )
     periods = periods_to_pull(indicator=indicator, metadata=metadata, since=since)
     all_periods = metadata.periods[indicator.period_type]
     provisional = set(all_periods[-indicator.provisional_months :]) if indicator.provisional_months else set()
@@ -238,22 +264,20 @@ def fetch(
         indicator=indicator, client=client, metadata=metadata, periods=periods, mgroups=mgroups
     )
     own, *context = area_hierarchies(indicator=indicator, metadata=metadata)
+    parse = {"indicator": indicator, "areas": areas, "provisional": provisional, "requested": set(periods)}
     for hierarchy_id in (own, *context):
         for reply in request.chunks(hierarchy_id, "*", labels):
-            _add_rows(
-                pull,
-                reply.rows,
-                indicator=indicator,
-                areas=areas,
-                hierarchy_id=hierarchy_id,
-                provisional=provisional,
-            )
+            _add_rows(pull, reply.rows, hierarchy_id=hierarchy_id, **parse)
             if progress is not None:
                 progress(len(reply.rows))
+        if hierarchy_id == own and not pull.rows and not pull.ignored:
+            # An empty reply is not "no data": the metadata promised these periods. Never record it as success.
+            raise IngestionError(
+                f"Jobindsats sendte ingen rækker for tabel {metadata.table_id} ({periods[0]}–{periods[-1]}, "
+                f"hierarki {own}). Prøv igen senere; sker det igen, så tjek tabellen på jobindsats.dk."
+            )
     if areas.country_id is not None and not any(key[0] == areas.country_id for key in pull.rows):
         # "*" may leave out the root; "/" asks for it (API.md § Data: "/" is "Hele landet" for _nykom).
         for reply in request.chunks(own, "/", labels):
-            _add_rows(
-                pull, reply.rows, indicator=indicator, areas=areas, hierarchy_id=own, provisional=provisional
-            )
+            _add_rows(pull, reply.rows, hierarchy_id=own, **parse)
     return pull

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Exists, OuterRef, QuerySet, Subquery
 from django.utils import timezone
@@ -20,6 +22,8 @@ from indicators.models import Indicator, IngestionRun
 from indicators.periods import UnknownPeriodFormat
 
 logger = logging.getLogger(__name__)
+# A run still "running" this long after its start has died with its process (a pull takes minutes).
+STALE_RUN_HOURS = 6
 
 
 # --- One pull, start to finish ------------------------------------------------------------------------------
@@ -58,6 +62,11 @@ def ingest_indicator(
         _finish(run, client, status=IngestionRun.Status.FAILED, error=exc)
         logger.warning("Hentning af %s fejlede (%s): %s", indicator.code, run.error_kind, run.error)
         raise
+    except Exception as exc:
+        # A bug or a database refusal: the transaction is rolled back, but the run must not stay "running".
+        _finish(run, client, status=IngestionRun.Status.FAILED, error=exc)
+        logger.exception("Hentning af %s fejlede uventet", indicator.code)
+        raise
     logger.info(
         "Hentede %s: %d nye, %d ændrede, %d uændrede, %d ignorerede rækker",
         indicator.code,
@@ -74,8 +83,42 @@ def _finish(run: IngestionRun, client: JobindsatsClient, *, status: str, error: 
     run.finished_at = timezone.now()
     run.data_origin = "sandbox" if client.is_sandbox else "jobindsats"
     if error is not None:
-        run.error_kind, run.error = error_kind(error), str(error)[:2000]
+        run.error_kind, run.error = error_kind(error), _scrub(_describe(error))[:2000]
     run.save()
+
+
+def _scrub(text: str) -> str:
+    """The text without the configured token, whatever error text brought it (defence in depth)."""
+    token = settings.JOBINDSATS_API_TOKEN
+    return text.replace(token, "***") if token else text
+
+
+def _describe(error: BaseException) -> str:
+    """The typed errors' Danish message; for anything else its type too, since its text may be terse."""
+    if isinstance(error, (JobindsatsError, IngestionError, UnknownPeriodFormat)):
+        return str(error)
+    return (
+        f"Uventet fejl under hentningen ({type(error).__name__}: {error}). Intet blev gemt; kontakt driften."
+    )
+
+
+def fail_stale_runs(*, now: datetime) -> int:
+    """Mark runs still "running" after STALE_RUN_HOURS as failed (their process died); returns how many.
+
+    A pull takes minutes, so such a run will never finish; marked failed, its indicator is due again and the
+    source-health page shows what happened instead of hiding it.
+    """
+    return IngestionRun.objects.filter(
+        status=IngestionRun.Status.RUNNING, started_at__lt=now - timedelta(hours=STALE_RUN_HOURS)
+    ).update(
+        status=IngestionRun.Status.FAILED,
+        finished_at=now,
+        error_kind="interrupted",
+        error=(
+            f"Hentningen blev afbrudt: den kørte stadig efter {STALE_RUN_HOURS} timer (processen stoppede "
+            "undervejs). Intet fra den blev gemt; den hentes igen ved næste kørsel."
+        ),
+    )
 
 
 # --- What is due ---------------------------------------------------------------------------------------------

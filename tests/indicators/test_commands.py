@@ -1,10 +1,11 @@
+import logging
 from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
 
 from indicators.jobindsats import JobindsatsClient
-from indicators.models import Indicator, IngestionRun, Observation
+from indicators.models import Indicator, IngestionRun, JobindsatsTable, Observation
 from tests.indicators.fake_jobindsats import SHARE, FakeJobindsats, months
 
 
@@ -72,14 +73,6 @@ def test_ingest_command_reports_a_failure_and_exits_with_an_error(fake):
     assert IngestionRun.objects.get(kind="indicator").status == IngestionRun.Status.FAILED
 
 
-def test_ingest_command_rejects_a_malformed_since(fake):
-    run("jobindsats_catalogue")
-    run("jobindsats_bind", "mm17-andel-opkvalificering", "mm17a01")
-
-    with pytest.raises(CommandError, match="Ukendt periodekode"):
-        run("ingest_indicators", "--all", "--since", "januar")
-
-
 def test_ingest_command_without_bound_indicators_says_how_to_bind(fake):
     with pytest.raises(CommandError, match="jobindsats_bind"):
         run("ingest_indicators", "--all")
@@ -88,3 +81,57 @@ def test_ingest_command_without_bound_indicators_says_how_to_bind(fake):
 def test_ingest_command_names_unknown_indicators(fake):
     with pytest.raises(CommandError, match="Ukendte indikatorer: mm99"):
         run("ingest_indicators", "--indicator", "mm99")
+
+
+def test_ingest_command_explains_how_to_write_a_since_period(fake):
+    run("jobindsats_catalogue")
+    run("jobindsats_bind", "mm17-andel-opkvalificering", "mm17a01")
+
+    with pytest.raises(CommandError, match="--since '2023-01' er ikke en periodekode.*2018M01"):
+        run("ingest_indicators", "--all", "--since", "2023-01")
+
+    assert not IngestionRun.objects.filter(kind="indicator").exists()
+
+
+def test_ingest_command_refuses_an_unbound_indicator_before_pulling_anything(fake):
+    with pytest.raises(CommandError, match="Ikke bundet .*mm13-andel-beskaeftigede.*jobindsats_bind"):
+        run("ingest_indicators", "--indicator", "mm13-andel-beskaeftigede")
+
+    assert not IngestionRun.objects.exists()
+    assert fake.data_calls == []
+
+
+def test_ingest_command_without_a_token_says_which_variable_to_set(reference_data, settings):
+    settings.JOBINDSATS_API_TOKEN = ""
+    Indicator.objects.filter(code="mm17-andel-opkvalificering").update(
+        table=JobindsatsTable.objects.create(table_id="mm17a01", name="MM17"), measure_label=SHARE
+    )
+
+    with pytest.raises(CommandError, match="JOBINDSATS_API_TOKEN er ikke sat"):
+        run("ingest_indicators", "--all")
+
+    assert not IngestionRun.objects.exists()
+
+
+def test_ingest_command_keeps_request_log_lines_out_of_the_progress_output(fake, caplog):
+    run("jobindsats_catalogue")
+    run("jobindsats_bind", "mm17-andel-opkvalificering", "mm17a01")
+    caplog.clear()
+
+    with caplog.at_level(logging.INFO):
+        run("ingest_indicators", "--all")
+
+    assert not [r for r in caplog.records if r.name.startswith("indicators") and r.levelno < logging.WARNING]
+
+
+def test_ingest_command_summarises_an_unexpected_failure_without_a_traceback(fake, monkeypatch):
+    run("jobindsats_catalogue")
+    run("jobindsats_bind", "mm17-andel-opkvalificering", "mm17a01")
+    monkeypatch.setattr("indicators.ingestion.run.write", lambda **kwargs: 1 / 0)
+
+    out = StringIO()
+    with pytest.raises(CommandError, match="1 af 1 hentninger fejlede"):
+        call_command("ingest_indicators", "--all", stdout=out, stderr=StringIO())
+
+    assert "ZeroDivisionError" in out.getvalue()
+    assert IngestionRun.objects.get(kind="indicator").status == IngestionRun.Status.FAILED

@@ -1,16 +1,18 @@
 import logging
+from dataclasses import replace
 from decimal import Decimal
 
 import pytest
+from django.db.models import Q
 
 from indicators.catalogue import bind_indicator, sync_catalogue
-from indicators.ingestion import IndicatorNotReady, UnknownArea, ingest_indicator
-from indicators.jobindsats import JobindsatsAuthError, JobindsatsUnavailable, UnknownColumnLabel
+from indicators.ingestion import IndicatorNotReady, IngestionError, UnknownArea, ingest_indicator
+from indicators.jobindsats import DataTable, JobindsatsAuthError, JobindsatsUnavailable, UnknownColumnLabel
 from indicators.models import Indicator, IngestionRun, Observation, ObservationRevision
 from indicators.sandbox import UNKNOWN_AREA_NAME
 from municipalities.models import Area
 from tests.indicators.conftest import SANDBOX_TOKEN
-from tests.indicators.fake_jobindsats import SHARE, FakeJobindsats, default_value, months
+from tests.indicators.fake_jobindsats import COUNT, SHARE, FakeJobindsats, default_value, months
 
 PERIODS = months(2023, "2024M06")  # 18 months
 
@@ -344,3 +346,126 @@ def test_sandbox_renamed_column_label_fails_the_pull_naming_it(sandbox, sandbox_
     assert run.error_kind == "response"
     assert "'Geografisk område'" in run.error
     assert not Observation.objects.exists()
+
+
+# --- Edge cases: each ends as a clear failed run with nothing written, or a correct success ----------------
+def assert_failed_with_nothing_written(indicator, kind: str) -> IngestionRun:
+    run = IngestionRun.objects.get(indicator=indicator)
+    assert (run.status, run.error_kind) == (IngestionRun.Status.FAILED, kind)
+    assert run.finished_at is not None
+    assert not Observation.objects.filter(indicator=indicator).exists()
+    return run
+
+
+def test_pull_when_the_table_dropped_the_bound_measure_fails_asking_to_rebind(fake, indicator):
+    fake.measures = (COUNT,)
+
+    with pytest.raises(IndicatorNotReady, match="har ikke længere målet"):
+        ingest_indicator(indicator=indicator, client=fake)
+
+    run = assert_failed_with_nothing_written(indicator, "binding")
+    assert COUNT in run.error and "Bind indikatoren igen" in run.error
+    assert fake.data_calls == []
+
+
+def test_pull_when_the_table_dropped_the_bound_period_type_fails_asking_to_rebind(fake, indicator):
+    indicator.period_type = "Q"
+
+    with pytest.raises(IndicatorNotReady, match="'Q'"):
+        ingest_indicator(indicator=indicator, client=fake)
+
+    assert_failed_with_nothing_written(indicator, "binding")
+
+
+def test_empty_reply_fails_the_run_instead_of_succeeding_with_nothing(fake, indicator, monkeypatch):
+    monkeypatch.setattr(fake, "data", lambda table_id, **kwargs: DataTable(table_id, (), (), False))
+
+    with pytest.raises(IngestionError, match="ingen rækker"):
+        ingest_indicator(indicator=indicator, client=fake)
+
+    assert_failed_with_nothing_written(indicator, "data")
+
+
+def test_since_after_the_newest_period_fails_naming_the_newest(fake, indicator):
+    with pytest.raises(IngestionError, match="den nyeste er 2024M06"):
+        ingest_indicator(indicator=indicator, client=fake, since="2030M01")
+
+    assert_failed_with_nothing_written(indicator, "data")
+
+
+def test_reply_with_a_period_that_was_not_asked_for_fails_naming_it(fake, indicator, monkeypatch):
+    answer = fake.data
+
+    def with_extra_period(table_id, **kwargs):
+        reply = answer(table_id, **kwargs)
+        extra = replace(reply.rows[0], period="2031M01")
+        return replace(reply, rows=(*reply.rows, extra))
+
+    monkeypatch.setattr(fake, "data", with_extra_period)
+
+    with pytest.raises(IngestionError, match="'2031M01'"):
+        ingest_indicator(indicator=indicator, client=fake)
+
+    assert_failed_with_nothing_written(indicator, "data")
+
+
+def test_value_too_large_to_store_fails_naming_it(fake, indicator):
+    fake.value = lambda area, period, breakdown, measure: Decimal("123456789012345.5")
+
+    with pytest.raises(IngestionError, match="for stor til at gemme"):
+        ingest_indicator(indicator=indicator, client=fake)
+
+    assert_failed_with_nothing_written(indicator, "data")
+
+
+def test_hele_landet_in_several_hierarchy_replies_is_stored_once_per_period(reference_data):
+    rar_names = list(Area.objects.filter(kind=Area.Kind.RAR).values_list("name", flat=True))
+    fake = FakeJobindsats(periods=months(2024, "2024M02"), rar_areas=rar_names)
+    sync_catalogue(client=fake)
+    indicator = bind_indicator(
+        indicator=Indicator.objects.get(code="mm17-andel-opkvalificering"),
+        table_id=fake.table_id,
+        client=fake,
+    )
+
+    run = ingest_indicator(indicator=indicator, client=fake)
+
+    assert {tuple(call["hierarchies"]) for call in fake.data_calls} == {("_nykom",), ("_reko",)}
+    country = Observation.objects.filter(indicator=indicator, area__kind=Area.Kind.COUNTRY)
+    assert sorted(country.values_list("period", flat=True)) == ["2024M01", "2024M02"]
+    assert run.status == IngestionRun.Status.SUCCEEDED
+
+
+def test_pull_where_every_value_is_suppressed_succeeds_storing_no_values(fake, indicator):
+    fake.value = lambda area, period, breakdown, measure: None
+
+    run = ingest_indicator(indicator=indicator, client=fake)
+
+    stored = Observation.objects.filter(indicator=indicator)
+    assert run.status == IngestionRun.Status.SUCCEEDED and run.rows_inserted == stored.count() == 99 * 18
+    assert not stored.filter(Q(value__isnull=False) | Q(suppressed=False)).exists()
+
+
+def test_unexpected_failure_while_writing_ends_the_run_as_failed_not_running(fake, indicator, monkeypatch):
+    def broken_write(**kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr("indicators.ingestion.run.write", broken_write)
+
+    with pytest.raises(RuntimeError):
+        ingest_indicator(indicator=indicator, client=fake)
+
+    run = assert_failed_with_nothing_written(indicator, "internal")
+    assert "RuntimeError: disk full" in run.error
+
+
+def test_token_echoed_in_an_error_never_reaches_the_run_record(fake, indicator, settings):
+    settings.JOBINDSATS_API_TOKEN = SANDBOX_TOKEN
+    fake.fail_on_data_call = 1
+    fake.fail_with = JobindsatsUnavailable(f"proxy said: Authorization: Bearer {SANDBOX_TOKEN}")
+
+    with pytest.raises(JobindsatsUnavailable):
+        ingest_indicator(indicator=indicator, client=fake)
+
+    run = IngestionRun.objects.get(indicator=indicator)
+    assert SANDBOX_TOKEN not in run.error and "Bearer ***" in run.error

@@ -1,4 +1,5 @@
 import threading
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -8,7 +9,7 @@ from django.utils import timezone
 
 from indicators import tasks
 from indicators.catalogue import bind_indicator, sync_catalogue
-from indicators.ingestion import indicators_due, ingest_indicator
+from indicators.ingestion import STALE_RUN_HOURS, indicators_due, ingest_indicator
 from indicators.jobindsats import JobindsatsAuthError, JobindsatsClient, JobindsatsUnavailable
 from indicators.models import Indicator, IngestionRun, JobindsatsTable, Observation, ObservationRevision
 from tests.indicators.fake_jobindsats import SHARE, FakeJobindsats, default_value, months
@@ -172,3 +173,43 @@ def test_two_concurrent_pulls_of_one_indicator_lose_and_duplicate_nothing(transa
     assert sum(run.rows_updated for run in runs) == 99
     assert ObservationRevision.objects.count() == 99
     assert Observation.objects.filter(indicator=indicator).count() == 99 * 6
+
+
+def test_ingest_due_marks_a_run_that_died_hours_ago_failed_and_pulls_its_indicator_again(
+    fake, django_capture_on_commit_callbacks
+):
+    sync_catalogue(client=fake)
+    indicator = bind_indicator(
+        indicator=Indicator.objects.get(code="mm17-andel-opkvalificering"),
+        table_id=fake.table_id,
+        client=fake,
+    )
+    now = timezone.now()
+    yesterday = now - timedelta(days=1)
+    ingest_indicator(indicator=indicator, client=fake)
+    IngestionRun.objects.update(started_at=yesterday, finished_at=yesterday)
+    died = IngestionRun.objects.create(
+        indicator=indicator, started_at=now - timedelta(hours=STALE_RUN_HOURS, minutes=1)
+    )
+    still_going = IngestionRun.objects.create(
+        indicator=Indicator.objects.get(code="mm13-andel-beskaeftigede"),
+        started_at=now - timedelta(minutes=5),
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert tasks.ingest_due.delay().get() == [indicator.pk]
+
+    died.refresh_from_db()
+    assert (died.status, died.error_kind) == (IngestionRun.Status.FAILED, "interrupted")
+    assert "afbrudt" in died.error and died.finished_at is not None
+    still_going.refresh_from_db()
+    assert still_going.status == IngestionRun.Status.RUNNING
+    assert indicator.ingestion_runs.latest("started_at").status == IngestionRun.Status.SUCCEEDED
+
+
+def test_a_run_left_running_never_keeps_a_failed_indicator_from_being_due(reference_data):
+    indicator = bind("mm17-andel-opkvalificering", "t1", "2024-07-15")
+    record_run(indicator, IngestionRun.Status.FAILED, "2024-07-15")
+    IngestionRun.objects.create(indicator=indicator, started_at=timezone.now())
+
+    assert list(indicators_due()) == [indicator]

@@ -1,9 +1,13 @@
+import logging
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
+from tqdm.contrib.logging import logging_redirect_tqdm
 
-from indicators.ingestion import IngestionError, ingest_indicator
+from indicators.ingestion import ingest_indicator
 from indicators.jobindsats import JobindsatsClient, JobindsatsError
 from indicators.models import Indicator, IngestionRun
 from indicators.periods import UnknownPeriodFormat, parse_period
@@ -28,12 +32,18 @@ class Command(BaseCommand):
             try:
                 parse_period(options["since"])
             except UnknownPeriodFormat as exc:
-                raise CommandError(str(exc)) from exc
+                raise CommandError(
+                    f"--since {options['since']!r} er ikke en periodekode. Skriv den som Jobindsats, "
+                    "fx 2018M01 (måned), 2023Q01 (kvartal), 2023H1 (halvår) eller 2023 (år)."
+                ) from exc
         try:
             client = JobindsatsClient.from_settings()
         except JobindsatsError as exc:
             raise CommandError(str(exc)) from exc
-        results = [self._pull(indicator, client, options) for indicator in indicators]
+        # The client logs every request at INFO; between progress bars that is noise unless asked for (-v 2).
+        quiet = options["verbosity"] < 2
+        with _log_level("indicators", logging.WARNING if quiet else logging.INFO), logging_redirect_tqdm():
+            results = [self._pull(indicator, client, options) for indicator in indicators]
         self._summary(results)
         failed = [run for run, _ in results if run.status != IngestionRun.Status.SUCCEEDED]
         if failed:
@@ -50,6 +60,12 @@ class Command(BaseCommand):
         missing = [code for code in options["indicator"] if code not in found]
         if missing:
             raise CommandError(f"Ukendte indikatorer: {', '.join(missing)}.")
+        unbound = [code for code in options["indicator"] if not found[code].is_bound]
+        if unbound:
+            raise CommandError(
+                f"Ikke bundet til en Jobindsats-tabel: {', '.join(unbound)}. Bind dem først: "
+                "manage.py jobindsats_bind <indikator> <tabel> (tabellerne vises af jobindsats_catalogue)."
+            )
         return [found[code] for code in options["indicator"]]
 
     def _pull(self, indicator: Indicator, client: JobindsatsClient, options) -> tuple[IngestionRun, float]:
@@ -61,8 +77,8 @@ class Command(BaseCommand):
                 ingest_indicator(
                     indicator=indicator, client=client, since=options["since"], progress=bar.update
                 )
-            except (JobindsatsError, IngestionError, UnknownPeriodFormat):
-                pass  # the run records the error; the summary shows it
+            except Exception:  # noqa: BLE001, S110 - the run records every failure; the summary shows it
+                pass
         run = IngestionRun.objects.filter(indicator=indicator).order_by("-started_at").first()
         return run, time.monotonic() - started
 
@@ -77,3 +93,15 @@ class Command(BaseCommand):
             )
             if run.error:
                 self.stdout.write(self.style.ERROR(f"  {run.error}"))
+
+
+@contextmanager
+def _log_level(name: str, level: int) -> Iterator[None]:
+    """Set a logger's level for the duration of the block."""
+    logger = logging.getLogger(name)
+    previous = logger.level
+    logger.setLevel(level)
+    try:
+        yield
+    finally:
+        logger.setLevel(previous)
