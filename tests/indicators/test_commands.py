@@ -135,3 +135,16 @@ def test_ingest_command_summarises_an_unexpected_failure_without_a_traceback(fak
 
     assert "ZeroDivisionError" in out.getvalue()
     assert IngestionRun.objects.get(kind="indicator").status == IngestionRun.Status.FAILED
+
+
+def test_ingest_command_redraws_one_progress_line_per_indicator(fake):
+    run("jobindsats_catalogue")
+    run("jobindsats_bind", "mm17-andel-opkvalificering", "mm17a01")
+    fake.periods = months(2018, "2024M03")  # several requests, so the bar is redrawn
+    err = StringIO()
+
+    call_command("ingest_indicators", "--all", stdout=StringIO(), stderr=err)
+
+    lines = err.getvalue().strip().split("\n")  # redraws are joined by carriage returns, not newlines
+    assert len(lines) == 1
+    assert lines[0].strip().rsplit("\r", 1)[-1].startswith("mm17-andel-opkvalificering: ")

@@ -40,9 +40,7 @@ class Command(BaseCommand):
             client = JobindsatsClient.from_settings()
         except JobindsatsError as exc:
             raise CommandError(str(exc)) from exc
-        # The client logs every request at INFO; between progress bars that is noise unless asked for (-v 2).
-        quiet = options["verbosity"] < 2
-        with _log_level("indicators", logging.WARNING if quiet else logging.INFO), logging_redirect_tqdm():
+        with _quiet_logs(options["verbosity"]), logging_redirect_tqdm():
             results = [self._pull(indicator, client, options) for indicator in indicators]
         self._summary(results)
         failed = [run for run, _ in results if run.status != IngestionRun.Status.SUCCEEDED]
@@ -70,9 +68,9 @@ class Command(BaseCommand):
 
     def _pull(self, indicator: Indicator, client: JobindsatsClient, options) -> tuple[IngestionRun, float]:
         started = time.monotonic()
-        with tqdm(
-            desc=indicator.code, unit=" rækker", file=self.stderr, disable=options["verbosity"] == 0
-        ) as bar:
+        # The raw stream: Django's stderr wrapper would colour every redraw red and end it with a newline.
+        stream = self.stderr._out
+        with tqdm(desc=indicator.code, unit=" rækker", file=stream, disable=options["verbosity"] == 0) as bar:
             try:
                 ingest_indicator(
                     indicator=indicator, client=client, since=options["since"], progress=bar.update
@@ -96,12 +94,17 @@ class Command(BaseCommand):
 
 
 @contextmanager
-def _log_level(name: str, level: int) -> Iterator[None]:
-    """Set a logger's level for the duration of the block."""
-    logger = logging.getLogger(name)
-    previous = logger.level
-    logger.setLevel(level)
+def _quiet_logs(verbosity: int) -> Iterator[None]:
+    """Below -v 2, keep only the client's retry warnings: the summary table reports every pull's outcome."""
+    levels = {"indicators.jobindsats": logging.WARNING, "indicators.ingestion": logging.CRITICAL}
+    if verbosity >= 2:
+        levels = dict.fromkeys(levels, logging.INFO)
+    loggers = {logging.getLogger(name): level for name, level in levels.items()}
+    previous = {logger: logger.level for logger in loggers}
+    for logger, level in loggers.items():
+        logger.setLevel(level)
     try:
         yield
     finally:
-        logger.setLevel(previous)
+        for logger, level in previous.items():
+            logger.setLevel(level)
