@@ -24,10 +24,11 @@ GROUPS = {
     "liste": gettext_lazy("Egen liste"),
 }
 DEFAULT_GROUP = "rar"
+# Named by value, not by merit: for a lower-is-better indicator the highest third is the worst one.
 THIRD_NAMES = {
-    0: gettext_lazy("Øverste tredjedel"),
+    0: gettext_lazy("Højeste tredjedel"),
     1: gettext_lazy("Midterste tredjedel"),
-    2: gettext_lazy("Nederste tredjedel"),
+    2: gettext_lazy("Laveste tredjedel"),
 }
 YEARS_OF_DEVELOPMENT = 3
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -27,8 +28,14 @@ COMPARISON_CHARTS = {"fordeling", "udvikling"}
 def home(request: HttpRequest) -> HttpResponse:
     """The current year's goals, a municipality picker and the comparable indicators."""
     goal_set = current_goal_set()
-    goals = list(goal_set.goals.order_by("number")) if goal_set else []
-    indicators = Indicator.objects.filter(is_active=True).exclude(unit=Indicator.Unit.COUNT)
+    # Each goal links to the comparisons of its share measures (counts are not compared across municipalities).
+    comparable = Indicator.objects.filter(is_active=True).exclude(unit=Indicator.Unit.COUNT).order_by("name")
+    goals = (
+        list(goal_set.goals.order_by("number").prefetch_related(Prefetch("indicators", queryset=comparable)))
+        if goal_set
+        else []
+    )
+    indicators = comparable
     context = {
         "goal_set": goal_set,
         "goals": goals,

@@ -240,3 +240,16 @@ def test_english_comparison_names_the_country_in_english(client, share_data):
     names = {t["name"] for t in figure(body, "chart-development")["data"]}
     assert "The whole country" in names and "Hele landet" not in names
     assert "Hele landet" not in body.split("<main", 1)[1]
+
+
+def test_thirds_are_named_by_value_and_the_better_direction_is_said_beside_them(client, reference_data):
+    # Failed recruitments: lower is better, so the highest third must not read as the best one.
+    _rar_level_observations()
+
+    body = client.get(
+        "/en/sammenlign/forgaeves-rekrutteringer-andel/", {"kommune": "randers"}
+    ).content.decode()
+
+    sentence = body.split('class="selected-third"', 1)[1].split("</p>", 1)[0]
+    assert re.search(r"is in the (highest|middle|lowest) third\.</strong>\s*Lower is better\.", sentence)
+    assert "top third" not in body.lower()

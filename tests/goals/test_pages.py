@@ -98,3 +98,31 @@ def test_make_run_shows_the_demo_data_banner(client, db):
     call_command("prepare_demo", verbosity=0, stdout=open("/dev/null", "w"))  # noqa: SIM115
 
     assert "Demodata — syntetiske tal" in client.get("/").content.decode()
+
+
+def test_front_page_links_each_goal_to_its_comparisons(client, reference_data):
+    body = client.get("/").content.decode()
+
+    goal_2 = body.split('id="goal-2"', 1)[1].split("</li>", 1)[0]
+    goal_4 = body.split('id="goal-4"', 1)[1].split("</li>", 1)[0]
+    assert 'href="/sammenlign/mm17-andel-opkvalificering/"' in goal_2
+    assert "mm17-antal" not in goal_2
+    assert "Jobindsats har ingen indikator for dette mål" in goal_4
+
+
+def test_front_page_picker_makes_the_visitor_choose(client, reference_data):
+    body = client.get("/").content.decode()
+
+    assert '<option value="">Vælg en kommune</option>' in body
+
+
+def test_english_pages_say_the_goal_texts_are_danish_and_mark_them_so(client, demo_plans):
+    home = client.get("/en/").content.decode()
+    status = client.get("/en/kommune/randers/", {"aar": "2024"}).content.decode()
+    danish_home = client.get("/").content.decode()
+
+    for body in (home, status):
+        assert "quoted in Danish, as published" in body
+    assert '<h3 lang="da">Flere ledige skal opkvalificeres</h3>' in home
+    assert '<p class="plan-text" lang="da">' in status
+    assert 'lang="da">Flere' not in danish_home and "quoted in Danish" not in danish_home
