@@ -34,6 +34,12 @@ class TokenHealth:
     configured: bool
     works: bool | None  # None: no call has told us yet
     last_auth_error: IngestionRun | None
+    deciding_run: IngestionRun | None  # the newest run that told whether the token works
+
+    @property
+    def tested_on_sandbox(self) -> bool:
+        """The verdict came from the sandbox server, not the real Jobindsats."""
+        return self.deciding_run is not None and self.deciding_run.data_origin == "sandbox"
 
 
 @dataclass(frozen=True)
@@ -48,15 +54,19 @@ def _latest(runs, **filters) -> Subquery:
 
 
 def _token_health() -> TokenHealth:
-    # The newest call that reached Jobindsats tells: a success means the token was accepted, an auth error not.
+    # The newest call that reached the server tells: a success means the token was accepted, an auth error not.
+    # Sandbox successes count too, or a refusal there would be shown forever after the demo token was fixed.
     decisive = IngestionRun.objects.filter(
-        Q(status=IngestionRun.Status.SUCCEEDED, data_origin="jobindsats") | Q(error_kind="auth")
+        Q(status=IngestionRun.Status.SUCCEEDED) | Q(error_kind="auth")
     ).order_by("-started_at")
     latest = decisive.first()
     last_auth_error = decisive.filter(error_kind="auth").first()
     works = None if latest is None else latest.error_kind != "auth"
     return TokenHealth(
-        configured=bool(settings.JOBINDSATS_API_TOKEN), works=works, last_auth_error=last_auth_error
+        configured=bool(settings.JOBINDSATS_API_TOKEN),
+        works=works,
+        last_auth_error=last_auth_error,
+        deciding_run=latest,
     )
 
 

@@ -163,3 +163,23 @@ def test_admin_bind_to_a_table_id_that_does_not_exist_is_refused_on_the_form(cli
     assert response.status_code == 200
     assert "errorlist" in response.content.decode()
     assert Indicator.objects.get(pk=indicator.pk).table is None
+
+
+def test_source_health_says_the_token_works_again_once_a_pull_after_a_refusal_succeeds(
+    client, admin_user, pulled, fake, settings
+):
+    settings.JOBINDSATS_API_TOKEN = "a-token"
+    fake.is_sandbox = True
+    fake.fail_on_data_call = len(fake.data_calls) + 1
+    fake.fail_with = JobindsatsAuthError("Jobindsats afviste nøglen (401).")
+    with pytest.raises(JobindsatsAuthError):
+        ingest_indicator(indicator=pulled, client=fake)
+    fake.fail_on_data_call = None
+    ingest_indicator(indicator=pulled, client=fake)
+    client.force_login(admin_user)
+
+    body = client.get(URL).content.decode()
+
+    assert "Nøglen virker ikke" not in body
+    assert "Nøglen virker mod sandkassen" in body
+    assert 'class="failing"' not in body
