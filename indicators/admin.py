@@ -20,6 +20,7 @@ class BindForm(forms.Form):
         label=_("Målets kolonnenavn"),
         required=False,
         max_length=300,
+        widget=forms.TextInput(attrs={"class": "vTextField"}),
         help_text=_("Tomt: vælges automatisk, når tabellen kun har ét passende mål."),
     )
 

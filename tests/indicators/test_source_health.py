@@ -113,7 +113,7 @@ def test_admin_binding_problem_is_shown_on_the_form(client, admin_user, fake):
     )
 
     assert response.status_code == 200
-    assert "har ikke målet &#x27;Andel i job&#x27;" in response.content.decode()
+    assert response.content.decode().count("har ikke målet &#x27;Andel i job&#x27;") == 1
     assert Indicator.objects.get(pk=indicator.pk).table is None
 
 
