@@ -8,7 +8,7 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from indicators.ingestion import error_kind
+from indicators.ingestion import error_kind, error_message
 from indicators.jobindsats import CatalogueTable, JobindsatsClient, JobindsatsError, Measure, MeasureGroup
 from indicators.models import Indicator, IngestionRun, JobindsatsTable
 
@@ -88,7 +88,7 @@ def _finish(
     run.finished_at = timezone.now()
     run.data_origin = "sandbox" if client.is_sandbox else "jobindsats"
     if error is not None:
-        run.error_kind, run.error = error_kind(error), str(error)
+        run.error_kind, run.error = error_kind(error), error_message(error)
     run.save()
 
 

@@ -3,7 +3,13 @@
 fetch.py asks and parses (nothing is written), write.py upserts, run.py ties them together and records the run.
 """
 
-from indicators.ingestion.errors import IndicatorNotReady, IngestionError, UnknownArea, error_kind
+from indicators.ingestion.errors import (
+    IndicatorNotReady,
+    IngestionError,
+    UnknownArea,
+    error_kind,
+    error_message,
+)
 from indicators.ingestion.fetch import (
     REPULL_MONTHS,
     Pull,
@@ -27,6 +33,7 @@ __all__ = [
     "area_hierarchies",
     "breakdown_key",
     "error_kind",
+    "error_message",
     "fail_stale_runs",
     "fetch",
     "indicators_due",

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from django.conf import settings
+
 from indicators.jobindsats import (
     JobindsatsAuthError,
     JobindsatsError,
     JobindsatsRequestError,
     JobindsatsUnavailable,
 )
+from indicators.periods import UnknownPeriodFormat
 
 
 class IngestionError(Exception):
@@ -46,3 +49,14 @@ def error_kind(error: BaseException) -> str:
     if isinstance(error, JobindsatsError):
         return "response"
     return "internal"
+
+
+def error_message(error: BaseException) -> str:
+    """The text stored on IngestionRun.error: the typed errors' Danish message, never the token."""
+    if isinstance(error, (JobindsatsError, IngestionError, UnknownPeriodFormat)):
+        text = str(error)
+    else:
+        text = f"Uventet fejl under hentningen ({type(error).__name__}: {error}). Intet blev gemt; kontakt driften."
+    token = settings.JOBINDSATS_API_TOKEN
+    # Defence in depth: no message of ours holds the token, but a server could echo it into one.
+    return (text.replace(token, "***") if token else text)[:2000]

@@ -6,12 +6,11 @@ import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Exists, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
-from indicators.ingestion.errors import IngestionError, error_kind
+from indicators.ingestion.errors import IngestionError, error_kind, error_message
 from indicators.ingestion.fetch import fetch
 from indicators.ingestion.write import write
 from indicators.jobindsats import (
@@ -83,23 +82,8 @@ def _finish(run: IngestionRun, client: JobindsatsClient, *, status: str, error: 
     run.finished_at = timezone.now()
     run.data_origin = "sandbox" if client.is_sandbox else "jobindsats"
     if error is not None:
-        run.error_kind, run.error = error_kind(error), _scrub(_describe(error))[:2000]
+        run.error_kind, run.error = error_kind(error), error_message(error)
     run.save()
-
-
-def _scrub(text: str) -> str:
-    """The text without the configured token, whatever error text brought it (defence in depth)."""
-    token = settings.JOBINDSATS_API_TOKEN
-    return text.replace(token, "***") if token else text
-
-
-def _describe(error: BaseException) -> str:
-    """The typed errors' Danish message; for anything else its type too, since its text may be terse."""
-    if isinstance(error, (JobindsatsError, IngestionError, UnknownPeriodFormat)):
-        return str(error)
-    return (
-        f"Uventet fejl under hentningen ({type(error).__name__}: {error}). Intet blev gemt; kontakt driften."
-    )
 
 
 def fail_stale_runs(*, now: datetime) -> int:

@@ -7,6 +7,7 @@ from indicators.catalogue import (
     suggested_tables,
     sync_catalogue,
 )
+from indicators.jobindsats import JobindsatsResponseError
 from indicators.models import Indicator, IngestionRun, JobindsatsTable
 from tests.indicators.fake_jobindsats import COUNT, SHARE, FakeJobindsats, months
 
@@ -134,3 +135,19 @@ def test_refused_binding_leaves_the_table_metadata_and_the_earlier_binding_untou
     assert JobindsatsTable.objects.get(table_id="mm17a01").metadata == {"kept": True}
     indicator.refresh_from_db()
     assert (indicator.table.table_id, indicator.measure_label) == ("mm17a01", SHARE)
+
+
+def test_failed_catalogue_sync_keeps_an_echoed_token_out_of_the_run_record(reference_data, settings):
+    settings.JOBINDSATS_API_TOKEN = "secret-token-42"
+    fake = FakeJobindsats()
+
+    def echoing_catalogue():
+        raise JobindsatsResponseError("Ukendt værdi 'Bearer secret-token-42' i svaret")
+
+    fake.catalogue = echoing_catalogue
+
+    with pytest.raises(JobindsatsResponseError):
+        sync_catalogue(client=fake)
+
+    run = IngestionRun.objects.get(kind=IngestionRun.Kind.CATALOGUE)
+    assert "secret-token-42" not in run.error and "Bearer ***" in run.error
