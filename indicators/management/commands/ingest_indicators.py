@@ -57,7 +57,10 @@ class Command(BaseCommand):
         found = {indicator.code: indicator for indicator in active.filter(code__in=options["indicator"])}
         missing = [code for code in options["indicator"] if code not in found]
         if missing:
-            raise CommandError(f"Ukendte indikatorer: {', '.join(missing)}.")
+            known = ", ".join(active.order_by("code").values_list("code", flat=True)) or "ingen"
+            raise CommandError(
+                f"Ukendte indikatorer: {', '.join(missing)}. Jobindsats-indikatorernes koder: {known}."
+            )
         unbound = [code for code in options["indicator"] if not found[code].is_bound]
         if unbound:
             raise CommandError(
