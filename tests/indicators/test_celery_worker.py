@@ -74,6 +74,7 @@ def worker(broker, sandbox, transactional_db, tmp_path):
     output = log.read()
     log.close()
     assert "Traceback" not in output, output[-3000:]
+    assert sandbox.token not in output
 
 
 def _wait_for(condition, *, timeout: float = 60) -> None:
@@ -107,3 +108,8 @@ def test_worker_pulls_due_indicators_from_the_sandbox_into_postgresql(
 
     # Nothing changed at Jobindsats: the next daily round has nothing to do.
     assert worker.send_task("indicators.tasks.ingest_due").get(timeout=60) == []
+
+    # Task messages and results hold ids and counts, never the token.
+    store = redis.Redis.from_url(TEST_REDIS_URL)
+    stored = b"".join(store.dump(key) or b"" for key in store.scan_iter())
+    assert stored and sandbox.token.encode() not in stored
