@@ -143,8 +143,22 @@ def edit_plan(request: HttpRequest, slug: str, year: int) -> HttpResponse:
         "plan_form": plan_form,
         "texts_form": texts_form,
         "target_forms": target_forms,
+        "error_links": _error_links([plan_form, texts_form, *target_forms.forms]) if data is not None else [],
     }
     return render(request, "goals/plan_edit.html", context, status=400 if data is not None else 200)
+
+
+def _error_links(forms_: list[forms.Form]) -> list[tuple[str, str, str]]:
+    """(field id, label, message) per field error, for the summary that links to each field."""
+    links = []
+    for form in forms_:
+        for name, errors in form.errors.items():
+            if name in form.fields:
+                field = form[name]
+                links += [(field.auto_id, str(field.label), str(message)) for message in errors]
+            else:
+                links += [("plan-form", "", str(message)) for message in errors]
+    return links
 
 
 @transaction.atomic

@@ -146,3 +146,21 @@ def dashboard_data(transactional_db, live_server) -> None:
                     )
                 )
     Observation.objects.bulk_create(rows, batch_size=2000)
+
+
+@pytest.fixture
+def chief_page(page: Page, dashboard_data, live_server) -> Page:
+    """The tab, logged in as the jobcenter chief of Randers (a session made by Django's test client)."""
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    from goals.models import ChiefAssignment
+    from municipalities.models import Area
+
+    chief = get_user_model().objects.create_user("chief-rikke", "rikke@example.invalid", "pw-rikke-123")
+    ChiefAssignment.objects.create(user=chief, municipality=Area.objects.get(slug="randers"))
+    client = Client()
+    client.force_login(chief)
+    session = client.cookies["sessionid"].value
+    page.context.add_cookies([{"name": "sessionid", "value": session, "url": live_server.url}])
+    return page

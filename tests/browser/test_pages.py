@@ -187,3 +187,56 @@ def test_every_keyboard_stop_shows_a_focus_ring(page, dashboard_data, path):
     # BODY: the tab order ran past the page's last stop into the browser's own controls.
     assert [stop for stop in stops if not stop["visible"] and stop["tag"] != "BODY"] == []
     assert any(stop["text"] == PNG_BUTTON_DA for stop in stops)
+
+
+PLAN_EDITOR = "/kommune/randers/plan/2024/"
+HEADING_LEVELS = "[...document.querySelectorAll('h1,h2,h3,h4,h5,h6')].map(h => Number(h.tagName[1]))"
+
+
+@pytest.mark.parametrize("path", ["/", "/en/"])
+def test_front_page_has_no_wcag_21_aa_violations(page, axe, dashboard_data, path):
+    page.goto(path)
+
+    violations = axe_violations(axe, page)
+    assert not violations, violations
+
+
+@pytest.mark.parametrize("path", [PLAN_EDITOR, "/en" + PLAN_EDITOR])
+def test_plan_editor_has_no_wcag_21_aa_violations_before_and_after_a_bad_save(chief_page, axe, path):
+    chief_page.goto(path)
+    assert not (violations := axe_violations(axe, chief_page)), violations
+
+    chief_page.fill("#id_targets-0-target_value", "120")
+    chief_page.click("button[type=submit]")
+
+    assert chief_page.locator("#id_targets-0-target_value[aria-invalid=true]").count() == 1
+    assert not (violations := axe_violations(axe, chief_page)), violations
+
+
+@pytest.mark.parametrize("path", ["/", STATUS_PAGE, COMPARISON_PAGE, PLAN_EDITOR, *EMBEDS])
+def test_headings_start_at_one_h1_and_never_skip_a_level(chief_page, path):
+    chief_page.goto(path)
+
+    levels = chief_page.evaluate(HEADING_LEVELS)
+    assert levels[0] == 1 and levels.count(1) == 1, levels
+    assert all(after <= before + 1 for before, after in zip(levels, levels[1:], strict=False)), levels
+
+
+def test_plan_editor_tab_order_follows_the_form_top_to_bottom(chief_page):
+    chief_page.goto(PLAN_EDITOR)
+
+    stops = []
+    for _ in range(80):
+        chief_page.keyboard.press("Tab")
+        stop = chief_page.evaluate("document.activeElement.id || document.activeElement.tagName")
+        if not stops or stops[-1] != stop:  # a date input has a stop per part
+            stops.append(stop)
+        if stop == "plan-save":
+            break
+    fields = [stop for stop in stops if stop.startswith("id_")]
+    form_order = chief_page.eval_on_selector_all(
+        "#plan-form input:not([type=hidden]), #plan-form select, #plan-form textarea",
+        "els => els.map(e => e.id)",
+    )
+    assert fields == form_order
+    assert stops[-1] == "plan-save"

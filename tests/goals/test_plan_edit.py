@@ -200,3 +200,19 @@ def test_english_editor_names_the_goal_field_and_explains_period_codes(client, r
     assert '<label for="id_targets-0-goal">The minister&#x27;s goal:</label>' in html
     assert "Write the period as Jobindsats does: 2024M12 (month)" in html
     assert "Link to the decision" in html
+
+
+def test_the_error_summary_links_to_each_field_in_error(client, randers_chief):
+    goal = Goal.objects.get(goal_set__year=2024, number=2)
+    indicator = Indicator.objects.get(code="mm17-andel-opkvalificering")
+    client.force_login(randers_chief)
+    data = new_plan_post(goal.id, indicator.id) | {"targets-0-target_value": "120", "plan-adopted_on": "x"}
+
+    html = client.post(URL, data).content.decode()
+
+    summary = html.split('class="notice error-summary"', 1)[1].split("</div>", 1)[0]
+    assert (
+        '<a href="#id_targets-0-target_value">Målværdi: En procentsats skal ligge mellem 0 og 100.</a>'
+        in summary
+    )
+    assert 'href="#id_plan-adopted_on"' in summary
