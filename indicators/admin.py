@@ -121,12 +121,14 @@ class ObservationAdmin(admin.ModelAdmin):
 
 @admin.register(IngestionRun)
 class IngestionRunAdmin(admin.ModelAdmin):
+    # Status before the long indicator names, so it is seen without scrolling sideways.
     list_display = [
         "started_at",
-        "kind",
-        "indicator",
-        "table_id",
         "status",
+        "error_kind",
+        "kind",
+        "indicator_code",
+        "table_id",
         "rows_inserted",
         "rows_updated",
         "rows_unchanged",
@@ -137,6 +139,19 @@ class IngestionRunAdmin(admin.ModelAdmin):
     search_fields = ["table_id", "error"]
     list_select_related = ["indicator"]
     date_hierarchy = "started_at"
+
+    @admin.display(description=_("indikator"), ordering="indicator__code")
+    def indicator_code(self, run: IngestionRun) -> str:
+        """The indicator's short code (its name is long)."""
+        return run.indicator.code if run.indicator_id else "–"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        """Runs are a log written by the pipeline, not made by hand."""
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: IngestionRun | None = None) -> bool:
+        """Runs are a log: an admin reads them (and may delete old ones), never edits them."""
+        return False
 
     def get_urls(self) -> list:
         health = path(

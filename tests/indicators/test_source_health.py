@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from indicators.catalogue import bind_indicator, sync_catalogue
 from indicators.ingestion import ingest_indicator
-from indicators.jobindsats import JobindsatsAuthError, JobindsatsClient
+from indicators.jobindsats import JobindsatsAuthError, JobindsatsClient, JobindsatsUnavailable
 from indicators.models import Indicator, IngestionRun, JobindsatsTable
 from tests.indicators.fake_jobindsats import SHARE, FakeJobindsats, months
 
@@ -183,3 +183,21 @@ def test_source_health_says_the_token_works_again_once_a_pull_after_a_refusal_su
     assert "Nøglen virker ikke" not in body
     assert "Nøglen virker mod sandkassen" in body
     assert 'class="failing"' not in body
+
+
+def test_ingestion_runs_are_a_read_only_log_listed_by_status_and_indicator_code(
+    client, admin_user, pulled, fake
+):
+    fake.fail_on_data_call = len(fake.data_calls) + 1
+    with pytest.raises(JobindsatsUnavailable):
+        ingest_indicator(indicator=pulled, client=fake)
+    failed = IngestionRun.objects.get(status=IngestionRun.Status.FAILED)
+    client.force_login(admin_user)
+
+    listing = client.get("/admin/indicators/ingestionrun/").content.decode()
+    detail = client.get(f"/admin/indicators/ingestionrun/{failed.pk}/change/").content.decode()
+
+    assert '<td class="field-indicator_code">mm17-andel-opkvalificering</td>' in listing
+    assert "Jobindsats svarer ikke (503)." in detail
+    assert 'name="_save"' not in detail
+    assert client.get("/admin/indicators/ingestionrun/add/").status_code == 403
