@@ -143,7 +143,8 @@ def group_notices(state: ComparisonState, params: QueryDict, *, rar_level: bool)
     """What the chosen group cannot show, in words: no municipality chosen, an empty list, a list not used."""
     asked_group = bool(params.get("gruppe", "").strip())
     if rar_level:
-        if asked_group or state.listed:
+        # The page's own form and permalinks send the default group; only another choice was ignored.
+        if state.group != DEFAULT_GROUP or state.listed:
             return [_("Sammenligningsgrupper bruges ikke her: indikatoren opgøres kun for RAR-områder.")]
         return []
     if state.group == "liste":

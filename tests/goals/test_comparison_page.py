@@ -253,3 +253,16 @@ def test_thirds_are_named_by_value_and_the_better_direction_is_said_beside_them(
     sentence = body.split('class="selected-third"', 1)[1].split("</p>", 1)[0]
     assert re.search(r"is in the (highest|middle|lowest) third\.</strong>\s*Lower is better\.", sentence)
     assert "top third" not in body.lower()
+
+
+def test_rar_level_page_offers_no_groups_and_its_own_permalink_raises_no_notice(client, reference_data):
+    _rar_level_observations()
+    url = "/sammenlign/forgaeves-rekrutteringer-andel/"
+    permalink = re.search(
+        r'href="\?([^"]+)" id="permalink"', client.get(url, {"kommune": "randers"}).content.decode()
+    ).group(1)
+
+    body = client.get(f"{url}?{permalink.replace('&amp;', '&')}").content.decode()
+
+    assert 'name="gruppe"' not in body and 'name="kommuner"' not in body
+    assert 'class="notices"' not in body
