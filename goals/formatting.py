@@ -29,14 +29,15 @@ def format_number(value: Decimal | float, decimals: int = 1) -> str:
 
 
 def format_value(value: Decimal | float | None, unit: str) -> str:
-    """A value with its unit: "4,6 %" (da) / "4.6%" (en); counts without decimals; None as a dash."""
+    """A value with its unit: "4,6 %" (da, with a no-break space) / "4.6%" (en); counts without decimals; None as a dash."""
     if value is None:
         return "–"
     if unit == Indicator.Unit.COUNT:
         return format_number(value, 0)
     number = format_number(value, 1)
     if unit == Indicator.Unit.PERCENT:
-        return f"{number}%" if _is_english() else f"{number} %"
+        # Danish puts a space before %, a non-breaking one so "58,0 %" never breaks across lines.
+        return f"{number}%" if _is_english() else f"{number}\N{NO-BREAK SPACE}%"
     return number
 
 

@@ -31,7 +31,7 @@ def test_danish_is_the_default_with_danish_numbers(client, share_data):
     body = client.get("/kommune/randers/", {"aar": "2023"}).content.decode()
 
     assert '<html lang="da">' in body
-    assert "Fra basis 4,1 % i december 2022" in body
+    assert "Fra basis 4,1\xa0% i december 2022" in body
 
 
 def test_english_chart_labels_and_separators(client, share_data):

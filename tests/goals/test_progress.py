@@ -83,8 +83,8 @@ def test_explanation_states_baseline_latest_target_and_the_pace_in_danish_number
     with translation.override("da"):
         text = assess(target=target("5.0", baseline="4.1"), points=points, unit="percent").explanation
 
-    assert text.startswith("Fra basis 4,1 % i december 2022 til 4,6 % i september 2023")
-    assert "målet er 5,0 % i december 2023" in text
+    assert text.startswith("Fra basis 4,1\xa0% i december 2022 til 4,6\xa0% i september 2023")
+    assert "målet er 5,0\xa0% i december 2023" in text
 
 
 def test_trend_treats_small_changes_as_flat():
@@ -100,9 +100,9 @@ YEAR = ["4.0", "4.1", "4.2", "4.3", "4.4", "4.5", "4.6", "4.7", "4.8", "4.9", "5
 @pytest.mark.parametrize(
     ("language", "values", "phrase"),
     [
-        ("da", YEAR, "steg fra 4,0 % i januar 2023 til 5,2 % i januar 2024"),
-        ("da", list(reversed(YEAR)), "faldt fra 5,2 % i januar 2023 til 4,0 % i januar 2024"),
-        ("da", ["4.0"] * 13, "var stort set uændret: 4,0 % i januar 2024"),
+        ("da", YEAR, "steg fra 4,0\xa0% i januar 2023 til 5,2\xa0% i januar 2024"),
+        ("da", list(reversed(YEAR)), "faldt fra 5,2\xa0% i januar 2023 til 4,0\xa0% i januar 2024"),
+        ("da", ["4.0"] * 13, "var stort set uændret: 4,0\xa0% i januar 2024"),
         ("en", YEAR, "rose from 4.0% in January 2023 to 5.2% in January 2024"),
         ("en", list(reversed(YEAR)), "fell from 5.2% in January 2023 to 4.0% in January 2024"),
         ("en", ["4.0"] * 13, "was about unchanged: 4.0% in January 2024"),

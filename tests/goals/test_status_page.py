@@ -28,7 +28,7 @@ def test_status_page_shows_each_goal_with_a_badge_chart_status_and_description(c
     assert description.startswith(
         "Andel ydelsesmodtagere, der har påbegyndt et opkvalificeringsforløb steg fra"
     )
-    assert "Fra basis 4,1 % i december 2022" in body  # the status rule in plain words
+    assert "Fra basis 4,1\xa0% i december 2022" in body  # the status rule in plain words
     assert "Ikke på rette spor" in body
     assert "<details" in body and "Tallene bag diagrammet" in body
 
@@ -175,7 +175,7 @@ def test_rar_level_goal_draws_the_rar_area_and_the_country_from_half_year_data(c
 
     names = [t["name"] for t in figure(body, "chart-5-forgaeves-rekrutteringer-andel")["data"]]
     assert names == ["Østjylland", "Hele landet"]
-    assert "faldt fra 30,0 % i 1. halvår 2023 til 28,0 % i 1. halvår 2024" in body
+    assert "faldt fra 30,0\xa0% i 1. halvår 2023 til 28,0\xa0% i 1. halvår 2024" in body
 
 
 def test_goal_without_a_jobindsats_indicator_shows_local_targets_and_local_indicators(client, demo_plans):
