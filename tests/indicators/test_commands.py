@@ -3,6 +3,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from indicators.jobindsats import JobindsatsClient
 from indicators.models import Indicator, IngestionRun, JobindsatsTable, Observation
@@ -150,3 +151,13 @@ def test_ingest_command_redraws_one_progress_line_per_indicator(fake):
     lines = err.getvalue().strip().split("\n")  # redraws are joined by carriage returns, not newlines
     assert len(lines) == 1
     assert lines[0].strip().rsplit("\r", 1)[-1].startswith("mm17-andel-opkvalificering: ")
+
+
+def test_ingest_command_summary_is_danish_whatever_language_the_thread_had(fake):
+    run("jobindsats_catalogue")
+    run("jobindsats_bind", "mm17-andel-opkvalificering", "mm17a01")
+
+    with translation.override("en"):
+        output = run("ingest_indicators", "--all")
+
+    assert "Gennemført" in output and "Succeeded" not in output

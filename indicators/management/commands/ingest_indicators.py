@@ -3,7 +3,9 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
 from tqdm import tqdm
 from tqdm.contrib.logging import logging_redirect_tqdm
 
@@ -42,7 +44,9 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
         with _quiet_logs(options["verbosity"]), logging_redirect_tqdm():
             results = [self._pull(indicator, client, options) for indicator in indicators]
-        self._summary(results)
+        # The command speaks Danish; the status labels must not follow whatever language the thread last had.
+        with translation.override(settings.LANGUAGE_CODE):
+            self._summary(results)
         failed = [run for run, _ in results if run.status != IngestionRun.Status.SUCCEEDED]
         if failed:
             raise CommandError(f"{len(failed)} af {len(results)} hentninger fejlede; se fejlene ovenfor.")
