@@ -87,6 +87,7 @@ class ComparisonPage:
     time_description: str = ""
     selected_third: str = ""
     selected_area: Area | None = None
+    has_provisional: bool = False
     rar_level: bool = False
 
     @property
@@ -331,6 +332,7 @@ def _development(page: ComparisonPage, store: SeriesStore, selected: Area | None
             lines.append(group)
     lines.append(store.line(indicator.id, country.id, name=country_name(), role="country"))
     lines = [line for line in lines if line.periods]
+    page.has_provisional = any(any(line.provisional) for line in lines)
     country_points = store.points(indicator.id, country.id)
     if selected is not None:
         name = f"{indicator.name} ({selected.name})"

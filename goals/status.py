@@ -4,11 +4,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from decimal import Decimal
 
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
-from goals.formatting import country_name, format_change, format_date, format_period, format_value
+from goals.formatting import (
+    country_name,
+    format_change,
+    format_date,
+    format_number,
+    format_period,
+    format_value,
+)
 from goals.freshness import next_pull_at
 from goals.models import Goal, GoalSet, Plan, PlanGoal, Target
 from goals.progress import Assessment, Point, Status, TargetSpec, assess, describe, year_before
@@ -53,6 +61,15 @@ class IndicatorPanel:
     hidden: int = 0
 
 
+@dataclass(frozen=True)
+class LocalTarget:
+    """A plan target without an indicator, written for people: what, from where, to where."""
+
+    narrative: str
+    baseline: str
+    target: str
+
+
 @dataclass
 class GoalPanel:
     """One of the year's goals: the plan's text, its panels, its local targets and its badge."""
@@ -60,7 +77,7 @@ class GoalPanel:
     goal: Goal
     plan_goal: PlanGoal | None
     panels: list[IndicatorPanel] = field(default_factory=list)
-    local_targets: list[Target] = field(default_factory=list)
+    local_targets: list[LocalTarget] = field(default_factory=list)
     status: Status = Status.NO_TARGET
 
     @property
@@ -169,7 +186,7 @@ def _membership_in(year: int, memberships: list[RarMembership]) -> RarMembership
 def _goal_panel(goal: Goal, plan_goal: PlanGoal | None, ctx: _Context) -> GoalPanel:
     panel = GoalPanel(goal=goal, plan_goal=plan_goal)
     targets = list(plan_goal.targets.all()) if plan_goal else []
-    panel.local_targets = [t for t in targets if not t.indicator_id]
+    panel.local_targets = [_local_target(t) for t in targets if not t.indicator_id]
     targeted = set()
     for target in targets:
         if target.indicator_id:
@@ -183,6 +200,26 @@ def _goal_panel(goal: Goal, plan_goal: PlanGoal | None, ctx: _Context) -> GoalPa
         statuses.add(Status.TOO_LITTLE_DATA)
     panel.status = next((s for s in BADGE_ORDER if s in statuses), Status.NO_TARGET)
     return panel
+
+
+def _local_target(target: Target) -> LocalTarget:
+    """Values as the page's language writes them (5,5 / 5.5; 60), periods as words (december 2024)."""
+
+    def value_in(value, period: str) -> str:
+        return _("%(value)s i %(period)s") % {"value": _plain_number(value), "period": format_period(period)}
+
+    baseline = (
+        value_in(target.baseline_value, target.baseline_period)
+        if target.baseline_value is not None and target.baseline_period
+        else "–"
+    )
+    return LocalTarget(target.narrative, baseline, value_in(target.target_value, target.target_period))
+
+
+def _plain_number(value: Decimal) -> str:
+    """A local target's number with as many decimals as it has (at most two): 60, 5,5, 0,25."""
+    exponent = value.normalize().as_tuple().exponent
+    return format_number(value, min(2, max(0, -exponent)) if isinstance(exponent, int) else 0)
 
 
 def target_spec(target: Target) -> TargetSpec:

@@ -266,3 +266,10 @@ def test_rar_level_page_offers_no_groups_and_its_own_permalink_raises_no_notice(
 
     assert 'name="gruppe"' not in body and 'name="kommuner"' not in body
     assert 'class="notices"' not in body
+
+
+def test_development_chart_explains_its_dashed_provisional_months(client, share_data):
+    body = client.get(URL, {"kommune": "randers"}).content.decode()
+
+    development = body.split('id="development-heading"', 1)[1]
+    assert "De nyeste måneder er foreløbige og tegnet stiplet" in development

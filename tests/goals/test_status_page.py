@@ -192,6 +192,8 @@ def test_goal_without_a_jobindsats_indicator_shows_local_targets_and_local_indic
     )
     Target.objects.create(
         plan_goal=plan_goal,
+        baseline_period="2023M12",
+        baseline_value=Decimal("5.5"),
         target_period="2024M12",
         target_value=Decimal(60),
         narrative="60 flere i fleksjob",
@@ -209,6 +211,7 @@ def test_goal_without_a_jobindsats_indicator_shows_local_targets_and_local_indic
     goal4 = body[body.index('id="goal-4"') : body.index('id="goal-5"')]
     assert "Jobindsats har ingen indikator for dette mål" in goal4
     assert "60 flere i fleksjob" in goal4
+    assert "<td>5,5 i december 2023</td>" in goal4 and "<td>60 i december 2024</td>" in goal4
     assert "Personer med handicap i job (Randers&#x27; egen opgørelse)" in goal4
     assert 'id="chart-4-randers-handicap-job-panel"' in goal4
 
