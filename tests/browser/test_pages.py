@@ -240,3 +240,15 @@ def test_plan_editor_tab_order_follows_the_form_top_to_bottom(chief_page):
     )
     assert fields == form_order
     assert stops[-1] == "plan-save"
+
+
+@pytest.mark.parametrize(
+    "path", ["/", STATUS_PAGE, "/sammenlign/mm17-andel-opkvalificering/?kommune=randers"]
+)
+def test_a_phone_never_scrolls_the_page_sideways_only_the_charts(page, dashboard_data, path):
+    page.set_viewport_size({"width": 390, "height": 844})
+    open_with_charts(page, path)
+
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    h1 = page.locator("h1").bounding_box()
+    assert h1["x"] + h1["width"] <= 390
