@@ -172,6 +172,11 @@ def bind_indicator(
     *, indicator: Indicator, table_id: str, client: JobindsatsClient, measure_label: str | None = None
 ) -> Indicator:
     """Read the table's metadata, store it, check measure, period type and areas, and bind the indicator."""
+    if indicator.source != Indicator.Source.JOBINDSATS:
+        raise BindingError(
+            f"{indicator.code} er en lokal indikator (tallene tastes ind), så den hentes ikke fra Jobindsats. "
+            "Skift dens kilde til Jobindsats, hvis den skal bindes til en tabel."
+        )
     table_id = table_id.strip().lower()
     table = JobindsatsTable.objects.filter(table_id=table_id).first()
     if table is None:

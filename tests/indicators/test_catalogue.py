@@ -151,3 +151,15 @@ def test_failed_catalogue_sync_keeps_an_echoed_token_out_of_the_run_record(refer
 
     run = IngestionRun.objects.get(kind=IngestionRun.Kind.CATALOGUE)
     assert "secret-token-42" not in run.error and "Bearer ***" in run.error
+
+
+def test_bind_refuses_a_local_indicator_that_is_never_pulled(fake):
+    indicator = Indicator.objects.get(code="mm17-andel-opkvalificering")
+    Indicator.objects.filter(pk=indicator.pk).update(source=Indicator.Source.LOCAL)
+    indicator.refresh_from_db()
+
+    with pytest.raises(BindingError, match="lokal indikator"):
+        bind_indicator(indicator=indicator, table_id="mm17a01", client=fake)
+
+    assert Indicator.objects.get(pk=indicator.pk).table is None
+    assert fake.data_calls == []
