@@ -72,6 +72,19 @@ class TargetForm(forms.ModelForm):
     def clean_target_period(self) -> str:
         return _period_code(self.cleaned_data["target_period"])
 
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        period, value = cleaned.get("baseline_period"), cleaned.get("baseline_value")
+        # Only when both fields parsed: a field with its own error already says what is wrong.
+        if not self.has_error("baseline_period") and not self.has_error("baseline_value"):
+            if period and value is None:
+                self.add_error(
+                    "baseline_value", _("Skriv basisværdien for basisperioden, eller fjern perioden.")
+                )
+            elif value is not None and not period:
+                self.add_error("baseline_period", _("Skriv hvilken periode basisværdien er fra."))
+        return cleaned
+
     def _post_clean(self) -> None:
         # The model's rules (baseline before target, 0–100 %) need a valid target period; without one the
         # field's own message says what to write, and the rules run on the next try.
@@ -96,7 +109,29 @@ def _period_code(value: str) -> str:
     return code
 
 
-TargetFormSet = modelformset_factory(Target, form=TargetForm, extra=1, can_delete=True)
+class BaseTargetFormSet(forms.BaseModelFormSet):
+    """The plan's targets: one per indicator under each goal (the status page draws one chart for it)."""
+
+    def clean(self) -> None:
+        super().clean()
+        seen: set[tuple[int, int]] = set()
+        for form in self.forms:
+            if not hasattr(form, "cleaned_data") or self._should_delete_form(form):
+                continue
+            goal, indicator = form.cleaned_data.get("goal"), form.cleaned_data.get("indicator")
+            if goal is None or indicator is None:
+                continue
+            if (goal.id, indicator.id) in seen:
+                form.add_error(
+                    "indicator",
+                    _("Indikatoren har allerede et måltal under dette mål; ret det måltal i stedet."),
+                )
+            seen.add((goal.id, indicator.id))
+
+
+TargetFormSet = modelformset_factory(
+    Target, form=TargetForm, formset=BaseTargetFormSet, extra=1, can_delete=True
+)
 
 
 def _goal_texts_form(goals: list[Goal], texts: dict[int, str], data=None) -> forms.Form:

@@ -112,6 +112,8 @@ def test_anonymous_visitors_are_sent_to_log_in(client, reference_data):
         ({"targets-0-target_value": "fem"}, "target_value", "Indtast et tal"),
         ({"plan-status": ""}, "status", "Dette felt er påkrævet"),
         ({"plan-adopted_on": "14/12/2023"}, "adopted_on", "gyldig dato"),
+        ({"targets-0-baseline_value": ""}, "baseline_value", "Skriv basisværdien for basisperioden"),
+        ({"targets-0-baseline_period": ""}, "baseline_period", "Skriv hvilken periode basisværdien er fra"),
     ],
 )
 def test_bad_input_says_why_next_to_the_field_and_saves_nothing(
@@ -216,3 +218,21 @@ def test_the_error_summary_links_to_each_field_in_error(client, randers_chief):
         in summary
     )
     assert 'href="#id_plan-adopted_on"' in summary
+
+
+def test_the_same_indicator_twice_under_one_goal_is_refused(client, randers_chief):
+    goal = Goal.objects.get(goal_set__year=2024, number=2)
+    indicator = Indicator.objects.get(code="mm17-andel-opkvalificering")
+    client.force_login(randers_chief)
+    first = new_plan_post(goal.id, indicator.id)
+    second = {
+        k.replace("targets-0-", "targets-1-"): v for k, v in first.items() if k.startswith("targets-0-")
+    }
+    data = first | second | management("targets", 2, 0) | {"targets-1-target_value": "6"}
+
+    response = client.post(URL, data)
+
+    assert response.status_code == 400
+    error = response.content.decode().split('id="id_targets-1-indicator_error"', 1)[1].split("</ul>", 1)[0]
+    assert "Indikatoren har allerede et måltal under dette mål" in error
+    assert not Target.objects.exists()
