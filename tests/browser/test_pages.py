@@ -9,6 +9,7 @@ from tests.browser.conftest import axe_violations
 pytestmark = pytest.mark.browser
 
 STATUS_PAGE = "/kommune/randers/?aar=2024"
+PLAN_EDITOR = "/kommune/randers/plan/2024/"
 COMPARISON_PAGE = "/sammenlign/mm13-andel-beskaeftigede/?kommune=randers&gruppe=region"
 EMBEDS = [
     "/embed/kommune/randers/mm13-andel-beskaeftigede/?aar=2024",
@@ -189,12 +190,11 @@ def test_every_keyboard_stop_shows_a_focus_ring(page, dashboard_data, path):
     assert any(stop["text"] == PNG_BUTTON_DA for stop in stops)
 
 
-PLAN_EDITOR = "/kommune/randers/plan/2024/"
 HEADING_LEVELS = "[...document.querySelectorAll('h1,h2,h3,h4,h5,h6')].map(h => Number(h.tagName[1]))"
 
 
-@pytest.mark.parametrize("path", ["/", "/en/"])
-def test_front_page_has_no_wcag_21_aa_violations(page, axe, dashboard_data, path):
+@pytest.mark.parametrize("path", ["/", "/en/", PLAN_EDITOR])  # anonymous on the editor: its login form
+def test_front_page_and_login_have_no_wcag_21_aa_violations(page, axe, dashboard_data, path):
     page.goto(path)
 
     violations = axe_violations(axe, page)

@@ -88,11 +88,42 @@ def test_an_admin_may_edit_any_plan(client, admin_user, reference_data):
     assert client.get("/kommune/aarhus/plan/2024/").status_code == 200
 
 
-def test_anonymous_visitors_are_sent_to_log_in(client, reference_data):
+def test_anonymous_visitors_are_asked_to_log_in_on_the_page(client, reference_data):
     response = client.get(URL)
 
-    assert response.status_code == 302
-    assert "/admin/login/" in response["Location"]
+    assert response.status_code == 200
+    assert 'name="login-username"' in response.content.decode()
+    assert not Plan.objects.exists()
+
+
+def test_a_chief_who_is_not_staff_logs_in_on_the_page_and_lands_in_the_editor(client, randers_chief):
+    # The admin's login page refuses accounts without is_staff, which plan keepers need not have.
+    assert not randers_chief.is_staff
+
+    response = client.post(URL, {"login-username": "chief-rikke", "login-password": "pw-rikke-123"})
+
+    assert response.status_code == 302 and response["Location"] == URL
+    assert client.get(URL).status_code == 200
+
+
+def test_a_wrong_password_says_so_and_logs_nobody_in(client, randers_chief):
+    response = client.post(URL, {"login-username": "chief-rikke", "login-password": "wrong"})
+
+    assert response.status_code == 400
+    assert "Indtast venligst korrekt brugernavn og adgangskode" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_a_stranger_who_logs_in_on_the_page_then_gets_403(client, stranger, reference_data):
+    client.post(URL, {"login-username": "stranger-sam", "login-password": "pw-sam-123"})
+
+    assert client.get(URL).status_code == 403
+
+
+def test_anonymous_status_page_offers_plan_keepers_a_way_in(client, reference_data):
+    body = client.get("/kommune/randers/", {"aar": "2024"}).content.decode()
+
+    assert f'<a href="{URL}">Planansvarlig? Log ind og rediger planen</a>' in body
 
 
 @pytest.mark.parametrize(
