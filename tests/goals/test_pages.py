@@ -126,3 +126,12 @@ def test_english_pages_say_the_goal_texts_are_danish_and_mark_them_so(client, de
     assert '<h3 lang="da">Flere ledige skal opkvalificeres</h3>' in home
     assert '<p class="plan-text" lang="da">' in status
     assert 'lang="da">Flere' not in danish_home and "quoted in Danish" not in danish_home
+
+
+def test_an_adopted_plan_is_said_once_with_its_date(client, demo_plans):
+    danish = client.get("/kommune/randers/", {"aar": "2024"}).content.decode()
+    english = client.get("/en/kommune/randers/", {"aar": "2024"}).content.decode()
+
+    assert "Beskæftigelsesplanen blev vedtaget 15. december 2023" in danish
+    assert "The employment plan was adopted on 15 December 2023" in english
+    assert "Adopted, adopted" not in english
