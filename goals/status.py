@@ -277,6 +277,12 @@ def _indicator_panel(
         assessment=assessment,
         target=spec,
     )
+    hidden = store.hidden.get((indicator.id, main_area.id), 0) if main_area else 0
+    if hidden and not points:
+        # describe() would say "no figures yet": there are figures, but every one is hidden.
+        description = _("Alle tal for %(name)s i perioden er skjult efter reglen for små tal.") % {
+            "name": indicator.name
+        }
     title = f"{indicator.name} — {main_area.name if main_area else ''}"
     fetched = store.fetched_at.get(indicator.id)
     source = _("Kilde: Jobindsats.dk (STAR), data hentet %(date)s · Måltavlen") % {
@@ -315,7 +321,7 @@ def _indicator_panel(
         rar_only=rar_only,
         is_count=is_count,
         has_provisional=bool(lines) and any(lines[0].provisional),
-        hidden=store.hidden.get((indicator.id, main_area.id), 0) if main_area else 0,
+        hidden=hidden,
     )
     if target is not None:
         panel.target_text = _("%(value)s i %(period)s") % {

@@ -221,3 +221,21 @@ def test_english_status_chart_names_the_country_in_english(client, share_data):
 
     assert "Hele landet" not in body.split("<main", 1)[1]
     assert '"name": "The whole country"' in body
+
+
+def test_a_panel_whose_figures_are_all_hidden_says_so_instead_of_no_figures_yet(client, demo_plans):
+    share = Indicator.objects.get(code="mm17-andel-opkvalificering")
+    areas = [Area.objects.get(slug="laesoe"), Area.objects.country()]
+    build_observations(
+        share,
+        areas,
+        monthly_periods(2023, 2024),
+        lambda a, i: None if a.slug == "laesoe" else share_value(a, i),
+    )
+
+    body = client.get("/kommune/laesoe/", {"aar": "2024"}).content.decode()
+
+    panel = body.split('id="chart-2-mm17-andel-opkvalificering-panel"', 1)[1].split("</article>", 1)[0]
+    assert "Alle tal for perioden er skjult" in panel
+    assert "skjult efter reglen for små tal" in panel  # the chart's description, too
+    assert "Der er endnu ingen tal" not in panel
