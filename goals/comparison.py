@@ -105,6 +105,11 @@ class ComparisonPage:
         return self.indicator.unit == Indicator.Unit.COUNT
 
 
+def _quoted(value: str) -> str:
+    """A visitor's value, as it can be shown back to them: control characters as "?", at most 50 characters."""
+    return "".join(ch if ch.isprintable() else "?" for ch in value[:50])
+
+
 def parse_state(params: QueryDict, *, municipalities: list[Area], periods: list[str]) -> ComparisonState:
     """Read kommune, gruppe, kommuner and periode; unknown values fall back to defaults with a notice."""
     by_slug = {a.slug: a for a in municipalities}
@@ -113,20 +118,22 @@ def parse_state(params: QueryDict, *, municipalities: list[Area], periods: list[
     if slug:
         state.municipality = by_slug.get(slug)
         if state.municipality is None:
-            state.notices.append(_("Kommunen %(value)r findes ikke og er ignoreret.") % {"value": slug[:50]})
+            state.notices.append(
+                _("Kommunen “%(value)s” findes ikke og er ignoreret.") % {"value": _quoted(slug)}
+            )
     group = params.get("gruppe", "").strip()
     if group in GROUPS:
         state.group = group
     elif group:
         state.notices.append(
-            _("Sammenligningsgruppen %(value)r findes ikke; viser RAR-området.") % {"value": group[:50]}
+            _("Sammenligningsgruppen “%(value)s” findes ikke; viser RAR-området.") % {"value": _quoted(group)}
         )
     slugs = [s.strip() for raw in params.getlist("kommuner") for s in raw.split(",") if s.strip()]
     unknown = [s for s in slugs if s not in by_slug]
     if unknown:
         state.notices.append(
             _("Ukendte kommuner i listen er ignoreret: %(names)s.")
-            % {"names": ", ".join(u[:50] for u in unknown[:5])}
+            % {"names": ", ".join(_quoted(u) for u in unknown[:5])}
         )
     state.listed = list(dict.fromkeys(by_slug[s] for s in slugs if s in by_slug))
     period = params.get("periode", "").strip()
@@ -134,8 +141,8 @@ def parse_state(params: QueryDict, *, municipalities: list[Area], periods: list[
         state.period = period
     elif period:
         state.notices.append(
-            _("Perioden %(value)r findes ikke for denne indikator; viser den nyeste.")
-            % {"value": period[:50]}
+            _("Perioden “%(value)s” findes ikke for denne indikator; viser den nyeste.")
+            % {"value": _quoted(period)}
         )
     return state
 

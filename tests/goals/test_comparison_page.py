@@ -155,8 +155,8 @@ def test_bad_parameters_fall_back_and_never_give_a_500(client, share_data, param
 def test_ignored_parameters_are_named(client, share_data):
     body = client.get(URL, {"gruppe": "naboer", "periode": "1999M01"}).content.decode()
 
-    assert "Sammenligningsgruppen &#x27;naboer&#x27; findes ikke" in body
-    assert "Perioden &#x27;1999M01&#x27; findes ikke" in body
+    assert "Sammenligningsgruppen “naboer” findes ikke" in body
+    assert "Perioden “1999M01” findes ikke" in body
 
 
 @pytest.mark.parametrize("size", ["small", "large"])
@@ -273,3 +273,11 @@ def test_development_chart_explains_its_dashed_provisional_months(client, share_
 
     development = body.split('id="development-heading"', 1)[1]
     assert "De nyeste måneder er foreløbige og tegnet stiplet" in development
+
+
+def test_an_ignored_value_is_shown_back_in_quotes_with_control_characters_as_question_marks(
+    client, share_data
+):
+    body = client.get(URL, {"kommune": "rand\x00ers\x1b"}).content.decode()
+
+    assert "Kommunen “rand?ers?” findes ikke og er ignoreret." in body

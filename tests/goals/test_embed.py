@@ -45,7 +45,7 @@ def test_embeds_say_which_parameters_were_ignored(client, share_data):
     comparison = client.get("/embed/sammenlign/mm17-andel-opkvalificering/", {"periode": "2099M01"})
 
     assert "Året 1999 findes ikke" in status.content.decode()
-    assert "Perioden &#x27;2099M01&#x27; findes ikke" in comparison.content.decode()
+    assert "Perioden “2099M01” findes ikke" in comparison.content.decode()
 
 
 def test_comparison_embed_describes_the_chart_in_words(client, share_data):
