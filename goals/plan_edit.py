@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import login as auth_login
@@ -66,6 +68,9 @@ class TargetForm(forms.ModelForm):
         self.fields["indicator"].queryset = Indicator.objects.filter(is_active=True)
         if self.instance.pk:
             self.fields["goal"].initial = self.instance.plan_goal.goal_id
+        for name in ("baseline_value", "target_value"):
+            if self.initial.get(name) is not None:
+                self.initial[name] = _without_trailing_zeros(self.initial[name])
 
     def clean_baseline_period(self) -> str:
         return _period_code(self.cleaned_data["baseline_period"])
@@ -92,6 +97,11 @@ class TargetForm(forms.ModelForm):
         if self.has_error("target_period"):
             return
         super()._post_clean()
+
+
+def _without_trailing_zeros(value: Decimal) -> Decimal:
+    """0.6000 → 0.6 and 54.0000 → 54, as the chief typed them (never 5.4E+1)."""
+    return value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()
 
 
 def _period_code(value: str) -> str:

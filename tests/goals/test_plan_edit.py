@@ -267,3 +267,12 @@ def test_the_same_indicator_twice_under_one_goal_is_refused(client, randers_chie
     error = response.content.decode().split('id="id_targets-1-indicator_error"', 1)[1].split("</ul>", 1)[0]
     assert "Indikatoren har allerede et måltal under dette mål" in error
     assert not Target.objects.exists()
+
+
+def test_the_editor_shows_stored_values_as_typed_without_trailing_zeros(client, randers_chief, demo_plans):
+    client.force_login(randers_chief)
+
+    html = client.get(URL).content.decode()
+
+    assert 'name="targets-0-baseline_value" value="4,1"' in html
+    assert 'name="targets-1-target_value" value="45"' in html
