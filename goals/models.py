@@ -203,6 +203,8 @@ class Target(models.Model):
 
     def clean(self) -> None:
         errors: dict[str, str] = {}
+        if not self.target_period:
+            errors["target_period"] = _("Angiv målperioden, fx 2024M12.")
         for field in ("baseline_period", "target_period"):
             code = getattr(self, field)
             if code:
@@ -222,13 +224,6 @@ class Target(models.Model):
                     errors[field] = _("En procentsats skal ligge mellem 0 og 100.")
         if errors:
             raise ValidationError(errors)
-
-    def _set_derived_fields(self) -> None:
-        self.is_percent = bool(self.indicator_id and self.indicator.unit == Indicator.Unit.PERCENT)
-        self.baseline_period_start = (
-            parse_period(self.baseline_period).start if self.baseline_period else None
-        )
-        self.target_period_start = parse_period(self.target_period).start
 
     def _set_derived_fields(self) -> None:
         self.is_percent = bool(self.indicator_id and self.indicator.unit == Indicator.Unit.PERCENT)

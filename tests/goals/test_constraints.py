@@ -120,3 +120,12 @@ def test_a_target_with_an_unknown_period_code_is_refused_with_the_code_named(
     )
     with pytest.raises(ValidationError, match="dec 2023"):
         target.full_clean()
+
+
+def test_a_target_without_a_target_period_is_refused_with_a_message(randers_plan_goal_2, share_indicator):
+    target = Target(plan_goal=randers_plan_goal_2, indicator=share_indicator, target_value=Decimal("5"))
+
+    with pytest.raises(ValidationError) as refused:
+        target.full_clean()
+
+    assert "target_period" in refused.value.message_dict
