@@ -2,6 +2,7 @@
 
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
+from django.contrib.auth.views import LogoutView
 from django.urls import include, path
 
 from config.health import healthz
@@ -26,6 +27,7 @@ urlpatterns += i18n_patterns(
         name="municipality_export",
     ),
     path("kommune/<slug:slug>/plan/<int:year>/", plan_edit.edit_plan, name="plan_edit"),
+    path("log-ud/", LogoutView.as_view(next_page="home"), name="logout"),
     path("sammenlign/<slug:code>/", goal_views.comparison, name="comparison"),
     path(
         "sammenlign/<slug:code>/<slug:chart>.<str:fmt>",

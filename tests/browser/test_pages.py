@@ -207,7 +207,7 @@ def test_plan_editor_has_no_wcag_21_aa_violations_before_and_after_a_bad_save(ch
     assert not (violations := axe_violations(axe, chief_page)), violations
 
     chief_page.fill("#id_targets-0-target_value", "120")
-    chief_page.click("button[type=submit]")
+    chief_page.click("main button[type=submit]")  # the header has a logout button too
 
     assert chief_page.locator("#id_targets-0-target_value[aria-invalid=true]").count() == 1
     assert not (violations := axe_violations(axe, chief_page)), violations

@@ -276,3 +276,15 @@ def test_the_editor_shows_stored_values_as_typed_without_trailing_zeros(client, 
 
     assert 'name="targets-0-baseline_value" value="4,1"' in html
     assert 'name="targets-1-target_value" value="45"' in html
+
+
+def test_a_logged_in_chief_can_log_out_from_any_page(client, randers_chief):
+    client.force_login(randers_chief)
+    page = client.get("/").content.decode()
+    assert "Logget ind som chief-rikke" in page
+
+    response = client.post("/log-ud/")
+
+    assert response.status_code == 302
+    assert "_auth_user_id" not in client.session
+    assert "Logget ind som" not in client.get("/").content.decode()
