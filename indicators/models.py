@@ -169,34 +169,30 @@ class ObservationQuerySet(models.QuerySet):
         self, *, indicator_ids: set[int], area_ids: set[int], start: date, end: date
     ) -> ObservationQuerySet:
         """Totals of some indicators (with their bases) for some areas in a window (the status page's read path)."""
-        return (
-            self.filter(
-                indicator_id__in=indicator_ids,
-                area_id__in=area_ids,
-                breakdown="",
-                period_start__gte=start,
-                period_start__lte=end,
-            )
-            .order_by("period_start")
-            .values_list(*self.PAGE_FIELDS)
-        )
+        window = self._totals_in_window(indicator_ids=indicator_ids, area_ids=area_ids, start=start, end=end)
+        return window.order_by("period_start").values_list(*self.PAGE_FIELDS)
 
     def latest_fetches(
         self, *, indicator_ids: set[int], area_ids: set[int], start: date, end: date
     ) -> ObservationQuerySet:
         """(indicator id, when our copy was last fetched) for the status page's window: its freshness line."""
         return (
-            self.filter(
-                indicator_id__in=indicator_ids,
-                area_id__in=area_ids,
-                breakdown="",
-                period_start__gte=start,
-                period_start__lte=end,
-            )
+            self._totals_in_window(indicator_ids=indicator_ids, area_ids=area_ids, start=start, end=end)
             .order_by()
             .values("indicator_id")
             .annotate(latest=models.Max("fetched_at"))
             .values_list("indicator_id", "latest")
+        )
+
+    def _totals_in_window(
+        self, *, indicator_ids: set[int], area_ids: set[int], start: date, end: date
+    ) -> ObservationQuerySet:
+        return self.filter(
+            indicator_id__in=indicator_ids,
+            area_id__in=area_ids,
+            breakdown="",
+            period_start__gte=start,
+            period_start__lte=end,
         )
 
     def for_comparison_page(
