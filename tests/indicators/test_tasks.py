@@ -22,6 +22,16 @@ def fake(reference_data, monkeypatch):
     return fake
 
 
+def bound_share_indicator(client) -> Indicator:
+    """The MM17 share indicator bound to the fake's table, after a catalogue sync (as an admin would)."""
+    sync_catalogue(client=client)
+    return bind_indicator(
+        indicator=Indicator.objects.get(code="mm17-andel-opkvalificering"),
+        table_id=client.table_id,
+        client=client,
+    )
+
+
 def bind(code: str, table_id: str, update_latest_raw: str = "2024-07-15") -> Indicator:
     """Bind an indicator directly (the binding checks are tested in test_catalogue)."""
     table, _ = JobindsatsTable.objects.update_or_create(
@@ -61,12 +71,7 @@ def test_indicators_due_are_the_changed_failed_and_never_pulled_ones(reference_d
 def test_ingest_due_pulls_the_due_indicators_and_then_nothing_until_the_table_changes(
     fake, django_capture_on_commit_callbacks
 ):
-    sync_catalogue(client=fake)
-    indicator = bind_indicator(
-        indicator=Indicator.objects.get(code="mm17-andel-opkvalificering"),
-        table_id=fake.table_id,
-        client=fake,
-    )
+    indicator = bound_share_indicator(fake)
 
     with django_capture_on_commit_callbacks(execute=True):
         assert tasks.ingest_due.delay().get() == [indicator.pk]
@@ -81,12 +86,7 @@ def test_ingest_due_pulls_the_due_indicators_and_then_nothing_until_the_table_ch
 
 
 def test_ingest_task_schedules_a_retry_while_jobindsats_is_unavailable(fake):
-    sync_catalogue(client=fake)
-    indicator = bind_indicator(
-        indicator=Indicator.objects.get(code="mm17-andel-opkvalificering"),
-        table_id=fake.table_id,
-        client=fake,
-    )
+    indicator = bound_share_indicator(fake)
     fake.fail_on_data_call = 1
 
     # Eager mode reports the scheduled retry as Retry; a worker would run it after the back-off.
@@ -100,12 +100,7 @@ def test_ingest_task_schedules_a_retry_while_jobindsats_is_unavailable(fake):
 
 
 def test_ingest_task_does_not_retry_a_refused_token(fake):
-    sync_catalogue(client=fake)
-    indicator = bind_indicator(
-        indicator=Indicator.objects.get(code="mm17-andel-opkvalificering"),
-        table_id=fake.table_id,
-        client=fake,
-    )
+    indicator = bound_share_indicator(fake)
     fake.fail_on_data_call = 1
     fake.fail_with = JobindsatsAuthError("Jobindsats afviste nøglen.")
 
@@ -138,12 +133,7 @@ def test_two_concurrent_pulls_of_one_indicator_lose_and_duplicate_nothing(transa
     periods = months(2024, "2024M06")
     barrier = threading.Barrier(2)
     first = MeetingFake(periods=periods)
-    sync_catalogue(client=first)
-    indicator = bind_indicator(
-        indicator=Indicator.objects.get(code="mm17-andel-opkvalificering"),
-        table_id=first.table_id,
-        client=first,
-    )
+    indicator = bound_share_indicator(first)
     second = MeetingFake(
         periods=periods,
         municipalities=first.municipalities,
@@ -178,12 +168,7 @@ def test_two_concurrent_pulls_of_one_indicator_lose_and_duplicate_nothing(transa
 def test_ingest_due_marks_a_run_that_died_hours_ago_failed_and_pulls_its_indicator_again(
     fake, django_capture_on_commit_callbacks
 ):
-    sync_catalogue(client=fake)
-    indicator = bind_indicator(
-        indicator=Indicator.objects.get(code="mm17-andel-opkvalificering"),
-        table_id=fake.table_id,
-        client=fake,
-    )
+    indicator = bound_share_indicator(fake)
     now = timezone.now()
     yesterday = now - timedelta(days=1)
     ingest_indicator(indicator=indicator, client=fake)
