@@ -56,9 +56,14 @@ class Bar:
     third: str
 
 
+def _plotly_locale() -> str:
+    """The page language as Plotly names it: "en", or "da" (registered by static/js/plotly_locale.js)."""
+    return "en" if (get_language() or "da").startswith("en") else "da"
+
+
 def separators() -> str:
     """Plotly's decimal and thousands separators for the active language."""
-    return ".," if (get_language() or "da").startswith("en") else ",."
+    return ".," if _plotly_locale() == "en" else ",."
 
 
 def _float(value: Decimal | None) -> float | None:
@@ -120,7 +125,7 @@ def _config(filename: str) -> dict:
         "modeBarButtonsToRemove": ["select2d", "lasso2d"],
         "toImageButtonOptions": {"format": "png", "filename": filename, "width": 1000, "height": 600},
         # Plotly's own words (modebar, month names) in the page language; "da" is registered by plotly_locale.js.
-        "locale": "en" if (get_language() or "da").startswith("en") else "da",
+        "locale": _plotly_locale(),
     }
 
 
