@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import csv
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.db import transaction
@@ -34,10 +35,41 @@ def danish_slug(name: str) -> str:
     return slugify(name.translate(_DANISH_LETTERS))
 
 
-@dataclass(frozen=True)
+@dataclass
 class LoadResult:
-    created: int
-    updated: int
+    """What one load did: areas per kind (created, updated) and RAR memberships, counted apart."""
+
+    created_by_kind: Counter[str] = field(default_factory=Counter)
+    updated_by_kind: Counter[str] = field(default_factory=Counter)
+    memberships_created: int = 0
+
+    @property
+    def created(self) -> int:
+        """Areas created (memberships are not areas)."""
+        return self.created_by_kind.total()
+
+    @property
+    def updated(self) -> int:
+        """Areas updated."""
+        return self.updated_by_kind.total()
+
+    def summary(self) -> str:
+        """One line for the console: areas per kind, then memberships, e.g. "112 created (1 country, …)"."""
+        parts = [
+            f"{self.created_by_kind[kind]} {label}"
+            for kind, label in _KIND_LABELS.items()
+            if self.created_by_kind[kind]
+        ]
+        created = f"{self.created} created" + (f" ({', '.join(parts)})" if parts else "")
+        return f"areas {created}, {self.updated} updated; RAR memberships {self.memberships_created} created"
+
+
+_KIND_LABELS = {
+    Area.Kind.COUNTRY: "country",
+    Area.Kind.REGION: "regions",
+    Area.Kind.MUNICIPALITY: "municipalities",
+    Area.Kind.RAR: "RAR areas",
+}
 
 
 def _upsert(kind: str, code: str, name: str, region: Area | None = None) -> tuple[Area, str]:
@@ -58,25 +90,29 @@ def _upsert(kind: str, code: str, name: str, region: Area | None = None) -> tupl
 @transaction.atomic
 def load_reference_areas() -> LoadResult:
     """Create or update the country, 5 regions, 98 municipalities, 8 RAR areas and their memberships."""
-    outcomes: list[str] = []
-    _, outcome = _upsert(Area.Kind.COUNTRY, "000", COUNTRY_NAME)
-    outcomes.append(outcome)
-    regions = {}
-    for name, code in REGION_CODES.items():
-        regions[name], outcome = _upsert(Area.Kind.REGION, code, name)
-        outcomes.append(outcome)
+    result = LoadResult()
+
+    def upsert(kind: str, code: str, name: str, region: Area | None = None) -> Area:
+        area, outcome = _upsert(kind, code, name, region)
+        if outcome == "created":
+            result.created_by_kind[kind] += 1
+        elif outcome == "updated":
+            result.updated_by_kind[kind] += 1
+        return area
+
+    upsert(Area.Kind.COUNTRY, "000", COUNTRY_NAME)
+    regions = {name: upsert(Area.Kind.REGION, code, name) for name, code in REGION_CODES.items()}
     municipalities = {}
     with open(DATA_DIR / "municipalities.csv", encoding="utf-8-sig", newline="") as handle:
         for row in csv.DictReader(handle):
-            area, outcome = _upsert(Area.Kind.MUNICIPALITY, row["code"], row["name"], regions[row["region"]])
+            area = upsert(Area.Kind.MUNICIPALITY, row["code"], row["name"], regions[row["region"]])
             municipalities[area.name] = area
-            outcomes.append(outcome)
     with open(DATA_DIR / "rar_areas.csv", encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.DictReader(handle))
-    rars = {}
-    for number, name in enumerate(dict.fromkeys(row["rar"] for row in rows), start=1):
-        rars[name], outcome = _upsert(Area.Kind.RAR, f"RAR{number:02d}", name)
-        outcomes.append(outcome)
+    rars = {
+        name: upsert(Area.Kind.RAR, f"RAR{number:02d}", name)
+        for number, name in enumerate(dict.fromkeys(row["rar"] for row in rows), start=1)
+    }
     for row in rows:
         _, created = RarMembership.objects.get_or_create(
             rar=rars[row["rar"]],
@@ -84,5 +120,5 @@ def load_reference_areas() -> LoadResult:
             valid_from=RAR_VALID_FROM,
             defaults={"valid_to": RAR_VALID_TO},
         )
-        outcomes.append("created" if created else "unchanged")
-    return LoadResult(created=outcomes.count("created"), updated=outcomes.count("updated"))
+        result.memberships_created += created
+    return result

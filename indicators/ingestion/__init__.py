@@ -16,6 +16,7 @@ from indicators.ingestion.fetch import (
     area_hierarchies,
     breakdown_key,
     fetch,
+    ignored_rows_text,
     periods_per_request,
     periods_to_pull,
 )
@@ -36,6 +37,7 @@ __all__ = [
     "error_message",
     "fail_stale_runs",
     "fetch",
+    "ignored_rows_text",
     "indicators_due",
     "ingest_indicator",
     "periods_per_request",

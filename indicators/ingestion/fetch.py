@@ -40,6 +40,14 @@ _FOUR_PLACES = Decimal("0.0001")
 _MAX_VALUE = Decimal(10) ** 14
 
 
+def ignored_rows_text(count: int) -> str:
+    """Why a pull left rows out, in words; "Uoplyst område" is the only reason (see _AreaLookup.area_id)."""
+    return (
+        f"{count} rækker for «Uoplyst område» sprunget over (borgere uden kendt bopælskommune: "
+        "ikke en kommune, region eller et RAR-område, som Måltavlen viser)"
+    )
+
+
 @dataclass
 class Pull:
     """The parsed rows of one pull, keyed by (area id, period, breakdown), before anything is written."""

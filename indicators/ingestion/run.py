@@ -11,7 +11,7 @@ from django.db.models import Exists, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from indicators.ingestion.errors import IngestionError, error_kind, error_message
-from indicators.ingestion.fetch import fetch
+from indicators.ingestion.fetch import fetch, ignored_rows_text
 from indicators.ingestion.write import write
 from indicators.jobindsats import (
     JobindsatsClient,
@@ -67,12 +67,12 @@ def ingest_indicator(
         logger.exception("Hentning af %s fejlede uventet", indicator.code)
         raise
     logger.info(
-        "Hentede %s: %d nye, %d ændrede, %d uændrede, %d ignorerede rækker",
+        "Hentede %s: %d nye, %d ændrede, %d uændrede rækker; %s",
         indicator.code,
         run.rows_inserted,
         run.rows_updated,
         run.rows_unchanged,
-        run.rows_ignored,
+        ignored_rows_text(run.rows_ignored),
     )
     return run
 

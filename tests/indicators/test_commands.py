@@ -63,6 +63,15 @@ def test_ingest_command_pulls_and_prints_a_summary(fake):
     assert line.split()[1:6] == ["Gennemført", "297", "0", "0", "3"]
 
 
+def test_ingest_command_says_why_rows_were_ignored(fake):
+    run("jobindsats_catalogue")
+    run("jobindsats_bind", "mm17-andel-opkvalificering", "mm17a01")
+
+    output = run("ingest_indicators", "--all")
+
+    assert "ignor.: 3 rækker for «Uoplyst område» sprunget over (borgere uden kendt bopælskommune" in output
+
+
 def test_ingest_command_reports_a_failure_and_exits_with_an_error(fake):
     run("jobindsats_catalogue")
     run("jobindsats_bind", "mm17-andel-opkvalificering", "mm17a01")

@@ -68,6 +68,15 @@ def test_uoplyst_omraade_is_ignored_and_counted(fake, indicator):
     assert not Observation.objects.filter(area__name__icontains="uoplyst").exists()
 
 
+def test_the_pull_log_says_why_rows_were_ignored(fake, indicator, caplog):
+    with caplog.at_level(logging.INFO, logger="indicators.ingestion"):
+        ingest_indicator(indicator=indicator, client=fake)
+
+    summary = next(r.getMessage() for r in caplog.records if r.getMessage().startswith("Hentede"))
+    assert f"{len(PERIODS)} rækker for «Uoplyst område» sprunget over" in summary
+    assert "borgere uden kendt bopælskommune" in summary
+
+
 def test_second_pull_of_the_same_data_writes_nothing(fake, indicator):
     ingest_indicator(indicator=indicator, client=fake)
     before = values(indicator)

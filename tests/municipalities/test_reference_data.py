@@ -1,4 +1,7 @@
+from io import StringIO
+
 import pytest
+from django.core.management import call_command
 
 from municipalities.models import Area, RarMembership
 from municipalities.reference_data import danish_slug, load_reference_areas
@@ -40,6 +43,32 @@ def test_randers_is_in_region_midtjylland_and_rar_oestjylland():
     assert randers.name == "Randers"
     assert randers.region.name == "Region Midtjylland"
     assert randers.current_rar.name == "Østjylland"
+
+
+def test_load_reference_areas_counts_areas_per_kind_and_memberships_apart():
+    result = load_reference_areas()
+
+    assert dict(result.created_by_kind) == {"country": 1, "region": 5, "municipality": 98, "rar": 8}
+    assert result.created == Area.objects.count() == 112
+    assert result.memberships_created == RarMembership.objects.count() == 98
+    assert result.summary() == (
+        "areas 112 created (1 country, 5 regions, 98 municipalities, 8 RAR areas), 0 updated; "
+        "RAR memberships 98 created"
+    )
+
+
+def test_reference_data_command_prints_the_true_number_of_areas():
+    out = StringIO()
+
+    call_command("load_reference_data", stdout=out)
+    call_command("load_reference_data", stdout=out)
+
+    first, second = out.getvalue().splitlines()
+    assert first.startswith(
+        "Reference data: areas 112 created (1 country, 5 regions, 98 municipalities, 8 RAR"
+    )
+    assert "210" not in first
+    assert second.startswith("Reference data: areas 0 created, 0 updated; RAR memberships 0 created;")
 
 
 def test_loading_reference_areas_twice_changes_nothing():

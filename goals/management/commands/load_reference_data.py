@@ -13,6 +13,5 @@ class Command(BaseCommand):
         indicators = load_ministerial_indicators()
         goals = load_goal_sets()
         self.stdout.write(
-            f"Reference data: areas {areas.created} created/{areas.updated} updated, "
-            f"indicators {indicators} created, goals {goals} created."
+            f"Reference data: {areas.summary()}; indicators {indicators} created, goals {goals} created."
         )

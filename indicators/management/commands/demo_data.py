@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from indicators.catalogue import BindingError
-from indicators.ingestion import IngestionError
+from indicators.ingestion import IngestionError, ignored_rows_text
 from indicators.jobindsats import JobindsatsError
 from indicators.sandbox_demo import load_sandbox_demo
 
@@ -16,5 +16,6 @@ class Command(BaseCommand):
             raise CommandError(f"Demodata fra sandkassen kunne ikke hentes: {exc}") from exc
         self.stdout.write(
             f"Demodata (syntetiske tal fra sandkassen): {result.bound} indikatorer bundet, "
-            f"{len(result.runs)} hentet, {result.rows_written} rækker skrevet."
+            f"{len(result.runs)} hentet, {result.rows_written} rækker skrevet; "
+            f"{ignored_rows_text(sum(run.rows_ignored for run in result.runs))}."
         )

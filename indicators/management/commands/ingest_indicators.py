@@ -9,7 +9,7 @@ from django.utils import translation
 from tqdm import tqdm
 from tqdm.contrib.logging import logging_redirect_tqdm
 
-from indicators.ingestion import ingest_indicator
+from indicators.ingestion import ignored_rows_text, ingest_indicator
 from indicators.jobindsats import JobindsatsClient, JobindsatsError
 from indicators.models import Indicator, IngestionRun
 from indicators.periods import UnknownPeriodFormat, parse_period
@@ -98,6 +98,9 @@ class Command(BaseCommand):
             )
             if run.error:
                 self.stdout.write(self.style.ERROR(f"  {run.error}"))
+        ignored = sum(run.rows_ignored for run, _ in results)
+        if ignored:
+            self.stdout.write(f"ignor.: {ignored_rows_text(ignored)}.")
 
 
 @contextmanager

@@ -8,4 +8,4 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options) -> None:
         result = load_reference_areas()
-        self.stdout.write(f"Areas: {result.created} created, {result.updated} updated.")
+        self.stdout.write(f"Reference data: {result.summary()}.")
