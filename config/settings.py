@@ -43,6 +43,10 @@ else:
 
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
+# Demo mode (config/demo_mode.py): demo accounts with printed passwords, demo plans, and the sandbox as the data
+# source when no token is set. On exactly when DEBUG is: no separate switch, so production can never turn it on.
+DEMO_MODE = DEBUG
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",

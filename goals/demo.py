@@ -1,4 +1,4 @@
-"""Demo plans for a few municipalities and a demo admin, for `make run`; idempotent."""
+"""Demo plans for a few municipalities, a demo admin and Randers' demo plan keepers, for `make run`; idempotent."""
 
 from __future__ import annotations
 
@@ -9,12 +9,14 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from goals.models import Goal, GoalSet, Plan, PlanGoal, Target
+from config.demo_mode import require_demo_mode
+from goals.models import ChiefAssignment, Goal, GoalSet, Plan, PlanGoal, Target
 from indicators.models import Indicator
 from municipalities.models import Area
 
+DEMO_PASSWORD = "maaltavlen-demo"  # noqa: S105 - printed by `make run`; created only in demo mode
 DEMO_ADMIN_USERNAME = "admin"
-DEMO_ADMIN_PASSWORD = "maaltavlen-demo"  # noqa: S105 - printed by `make run`; demo database only
+DEMO_ADMIN_PASSWORD = DEMO_PASSWORD
 
 # municipality slug → (goal 2 baseline, goal 2 target, goal 3 baseline, goal 3 target), in percent; near the
 # sandbox's synthetic series (indicators.sandbox), so the demo shows targets both met and missed.
@@ -34,9 +36,28 @@ LOCAL_TEXTS = {
 
 
 @dataclass(frozen=True)
+class DemoAccount:
+    """A demo login that `make run` prints: the admin, or a plan keeper of one municipality."""
+
+    username: str
+    role: str
+    municipality_slug: str | None = None  # set: keeps this municipality's plan (not staff)
+    password: str = DEMO_PASSWORD
+
+
+DEMO_ADMIN = DemoAccount(DEMO_ADMIN_USERNAME, "admin")
+# Two keepers of Randers' plan: the jobcenter chief who writes it, and a manager (a second keeper, so that one
+# can write and another approve).
+DEMO_PLAN_KEEPERS = (
+    DemoAccount("randers-chef", "jobcenterchef i Randers, planansvarlig", "randers"),
+    DemoAccount("randers-leder", "leder i Randers, planansvarlig", "randers"),
+)
+
+
+@dataclass(frozen=True)
 class DemoResult:
     plans_created: int
-    admin_created: bool
+    accounts_created: int
 
 
 def _targets_for(plan_goal: PlanGoal, values: tuple[Decimal, ...], year: int) -> None:
@@ -60,8 +81,8 @@ def _targets_for(plan_goal: PlanGoal, values: tuple[Decimal, ...], year: int) ->
 
 
 @transaction.atomic
-def load_demo_plans() -> DemoResult:
-    """Create adopted 2023 and 2024 plans with local texts and targets for a few municipalities."""
+def load_demo_plans() -> int:
+    """Create adopted 2023 and 2024 plans with local texts and targets for a few municipalities; returns how many."""
     created = 0
     for goal_set in GoalSet.objects.filter(year__in=[2023, 2024]):
         goals = list(Goal.objects.filter(goal_set=goal_set))
@@ -82,12 +103,33 @@ def load_demo_plans() -> DemoResult:
                     plan=plan, goal=goal, defaults={"text": LOCAL_TEXTS[goal.number]}
                 )
                 _targets_for(plan_goal, values, goal_set.year)
-    return DemoResult(plans_created=created, admin_created=_ensure_demo_admin())
+    return created
 
 
-def _ensure_demo_admin() -> bool:
+def load_demo_accounts() -> int:
+    """Create the demo admin and Randers' demo plan keepers (demo mode only); returns how many were created."""
+    require_demo_mode("Demokonti")
     user_model = get_user_model()
-    if user_model.objects.filter(username=DEMO_ADMIN_USERNAME).exists():
-        return False
-    user_model.objects.create_superuser(DEMO_ADMIN_USERNAME, "admin@example.invalid", DEMO_ADMIN_PASSWORD)
-    return True
+    created = 0
+    if not user_model.objects.filter(username=DEMO_ADMIN.username).exists():
+        user_model.objects.create_superuser(DEMO_ADMIN.username, "admin@example.invalid", DEMO_ADMIN.password)
+        created += 1
+    for keeper in DEMO_PLAN_KEEPERS:
+        user, was_created = user_model.objects.get_or_create(
+            username=keeper.username, defaults={"email": f"{keeper.username}@example.invalid"}
+        )
+        if was_created:
+            user.set_password(keeper.password)
+            user.save(update_fields=["password"])
+            created += 1
+        ChiefAssignment.objects.get_or_create(
+            user=user, municipality=Area.objects.get(slug=keeper.municipality_slug)
+        )
+    return created
+
+
+@transaction.atomic
+def load_demo() -> DemoResult:
+    """`make run`'s demo plans and demo accounts; refused outside demo mode, before anything is written."""
+    require_demo_mode("Demoplaner og demokonti")
+    return DemoResult(plans_created=load_demo_plans(), accounts_created=load_demo_accounts())

@@ -44,3 +44,42 @@ def test_production_mode_starts_with_secret_key_and_allowed_hosts():
     )
 
     assert result.returncode == 0, result.stderr
+
+
+def _production_env(tmp_path: Path) -> dict[str, str]:
+    return {
+        "DEBUG": "0",
+        "SECRET_KEY": "x" * 50,
+        "ALLOWED_HOSTS": "maaltavlen.example.dk",
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'production.sqlite3'}",
+    }
+
+
+def test_demo_mode_is_on_exactly_when_debug_is(tmp_path):
+    show = "import django; django.setup(); from django.conf import settings; print(settings.DEMO_MODE)"
+
+    def demo_mode(**env: str) -> str:
+        environment = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "DEMO_MODE"}}
+        result = subprocess.run(
+            [sys.executable, "-c", show], cwd=ROOT, env={**environment, **env}, capture_output=True, text=True
+        )
+        assert result.returncode == 0, result.stderr
+        return result.stdout.strip()
+
+    assert demo_mode(**_production_env(tmp_path)) == "False"
+    assert demo_mode(**_production_env(tmp_path), DEMO_MODE="1") == "False"  # no switch besides DEBUG
+    assert demo_mode(DEBUG="1", DJANGO_SETTINGS_MODULE="config.settings") == "True"
+
+
+def test_with_debug_off_load_demo_creates_no_demo_admin(tmp_path):
+    environment = {k: v for k, v in os.environ.items() if k != "DEBUG"}
+    environment.update(_production_env(tmp_path))
+
+    result = subprocess.run(
+        [sys.executable, "manage.py", "load_demo"], cwd=ROOT, env=environment, capture_output=True, text=True
+    )
+
+    assert result.returncode != 0
+    assert "kun i demotilstand" in result.stderr
+    assert "maaltavlen-demo" not in result.stdout + result.stderr

@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from config.demo_mode import require_demo_mode
 from indicators.catalogue import BindingError
 from indicators.ingestion import IngestionError, ignored_rows_text
 from indicators.jobindsats import JobindsatsError
@@ -10,6 +11,7 @@ class Command(BaseCommand):
     help = "Demodata til `make run`: start sandkassen lokalt, bind de kendte indikatorer, og hent dem. Kan køres igen."
 
     def handle(self, *args, **options) -> None:
+        require_demo_mode("Demodata")
         try:
             result = load_sandbox_demo()
         except (JobindsatsError, BindingError, IngestionError) as exc:
