@@ -48,7 +48,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 DEMO_MODE = DEBUG
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "config.apps.MaaltavlenAdminConfig",  # django.contrib.admin with Måltavlen's admin site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -1,6 +1,6 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
+from config.admin_site import HistoryAdmin
 from goals.models import ChiefAssignment, Goal, GoalSet, Plan, PlanGoal, Target
 
 
@@ -20,7 +20,7 @@ class GoalSetAdmin(admin.ModelAdmin):
 
 
 @admin.register(Goal)
-class GoalAdmin(SimpleHistoryAdmin):
+class GoalAdmin(HistoryAdmin):
     list_display = ["__str__", "goal_set", "number", "continues_from"]
     list_filter = ["goal_set"]
     search_fields = ["title", "text"]
@@ -35,7 +35,7 @@ class PlanGoalInline(admin.StackedInline):
 
 
 @admin.register(Plan)
-class PlanAdmin(SimpleHistoryAdmin):
+class PlanAdmin(HistoryAdmin):
     list_display = ["municipality", "goal_set", "status", "adopted_on"]
     list_filter = ["goal_set", "status", "municipality__region"]
     search_fields = ["municipality__name", "decision_reference"]
@@ -50,7 +50,7 @@ class TargetInline(admin.StackedInline):
 
 
 @admin.register(PlanGoal)
-class PlanGoalAdmin(SimpleHistoryAdmin):
+class PlanGoalAdmin(HistoryAdmin):
     list_display = ["plan", "goal"]
     list_filter = ["goal__goal_set", "goal__number"]
     search_fields = ["plan__municipality__name", "text"]
@@ -58,7 +58,7 @@ class PlanGoalAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Target)
-class TargetAdmin(SimpleHistoryAdmin):
+class TargetAdmin(HistoryAdmin):
     list_display = [
         "plan_goal",
         "indicator",

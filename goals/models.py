@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -12,6 +12,23 @@ from simple_history.models import HistoricalRecords
 from indicators.models import Indicator
 from indicators.periods import UnknownPeriodFormat, parse_period
 from municipalities.models import Area
+
+
+def _related(instance: models.Model, name: str) -> models.Model | None:
+    """The related object, or None when there is none to read.
+
+    `__str__` runs on historical copies too (the admin's history pages): a copy leaves out the fields its history
+    excludes, and the row a version pointed to may since have been deleted. Neither may break a page.
+    """
+    try:
+        return getattr(instance, name)
+    except ObjectDoesNotExist:
+        return None
+
+
+def _year(instance: models.Model) -> str:
+    goal_set = _related(instance, "goal_set")
+    return str(goal_set.year) if goal_set else "–"
 
 
 class GoalSet(models.Model):
@@ -68,7 +85,10 @@ class Goal(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.goal_set.year} · {self.number}. {self.title}"
+        # A historical copy has no goal set (its history excludes it): the number and title still say which goal.
+        goal_set = _related(self, "goal_set")
+        year = f"{goal_set.year} · " if goal_set else ""
+        return f"{year}{self.number}. {self.title}"
 
     def clean(self) -> None:
         if self.continues_from_id and self.continues_from.goal_set.year != self.goal_set.year - 1:
@@ -111,7 +131,7 @@ class Plan(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.municipality} {self.goal_set.year}"
+        return f"{_related(self, 'municipality') or '–'} {_year(self)}"
 
     def clean(self) -> None:
         if self.municipality_id and self.municipality.kind != Area.Kind.MUNICIPALITY:
@@ -137,7 +157,8 @@ class PlanGoal(models.Model):
         constraints = [models.UniqueConstraint(fields=["plan", "goal"], name="goals_plangoal_one_per_goal")]
 
     def __str__(self) -> str:
-        return f"{self.plan} · {self.goal.number}"
+        goal = _related(self, "goal")
+        return f"{_related(self, 'plan') or '–'} · {goal.number if goal else '–'}"
 
     def clean(self) -> None:
         if self.plan_id and self.goal_id and self.goal.goal_set_id != self.plan.goal_set_id:
@@ -194,8 +215,9 @@ class Target(models.Model):
         ]
 
     def __str__(self) -> str:
-        what = self.indicator.name if self.indicator_id else self.narrative[:40]
-        return f"{self.plan_goal}: {what} → {self.target_value} ({self.target_period})"
+        indicator = _related(self, "indicator")
+        what = indicator.name if indicator else self.narrative[:40]
+        return f"{_related(self, 'plan_goal') or '–'}: {what} → {self.target_value} ({self.target_period})"
 
     def save(self, *args, **kwargs) -> None:
         self._set_derived_fields()

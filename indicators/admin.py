@@ -6,8 +6,8 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
+from config.admin_site import HistoryAdmin
 from indicators.catalogue import BindingError, bind_indicator, suggested_tables
 from indicators.jobindsats import JobindsatsClient, JobindsatsError
 from indicators.models import Indicator, IngestionRun, JobindsatsTable, Observation, ObservationRevision
@@ -34,7 +34,7 @@ class JobindsatsTableAdmin(admin.ModelAdmin):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(SimpleHistoryAdmin):
+class IndicatorAdmin(HistoryAdmin):
     list_display = ["code", "name", "source", "table", "unit", "better_direction", "is_active"]
     list_filter = ["source", "unit", "area_level", "is_active"]
     search_fields = ["code", "name", "catalogue_hint", "measure_label"]

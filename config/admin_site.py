@@ -1,0 +1,43 @@
+"""Måltavlen's admin: its name, an empty value shown as "–", and history pages that open for every record."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+from simple_history.models import DeletedObject, ModelChange
+from simple_history.template_utils import HistoricalRecordContextHelper
+
+EMPTY_VALUE = "–"
+
+
+class MaaltavlenAdminSite(admin.AdminSite):
+    site_header = _("Måltavlen – administration")
+    site_title = _("Måltavlen – administration")
+    index_title = _("Administration")
+    empty_value_display = EMPTY_VALUE
+
+
+class ReadableChanges(HistoricalRecordContextHelper):
+    """A history page's "changes" column in words: choice labels, and "–" for an empty value."""
+
+    def prepare_delta_change_value(self, change: ModelChange, value: Any) -> Any:
+        """An empty foreign key is "–" (not "Deleted … (pk=None)"), a choice is its label."""
+        if value is None or (isinstance(value, DeletedObject) and value.pk is None):
+            return EMPTY_VALUE
+        field = self.model._meta.get_field(change.field)
+        if field.choices and not isinstance(value, list):
+            return dict(field.flatchoices).get(value, value)
+        return super().prepare_delta_change_value(change, value)
+
+
+class HistoryAdmin(SimpleHistoryAdmin):
+    """The admin of a model with history: list, view and revert earlier versions, with readable changes."""
+
+    def get_historical_record_context_helper(
+        self, request, historical_record
+    ) -> HistoricalRecordContextHelper:
+        """Changes shown in words (see ReadableChanges)."""
+        return ReadableChanges(self.model, historical_record)
