@@ -9,8 +9,9 @@ from django.utils.translation import gettext_lazy as _
 
 from config.admin_site import HistoryAdmin
 from indicators.catalogue import BindingError, bind_indicator, suggested_tables
-from indicators.jobindsats import JobindsatsClient, JobindsatsError
+from indicators.jobindsats import JobindsatsError
 from indicators.models import Indicator, IngestionRun, JobindsatsTable, Observation, ObservationRevision
+from indicators.sandbox_demo import SANDBOX_TOKEN, source_client
 from indicators.source_health import source_health
 
 
@@ -67,12 +68,13 @@ class IndicatorAdmin(HistoryAdmin):
         form = BindForm(request.POST or None, initial=initial)
         if request.method == "POST" and form.is_valid():
             try:
-                bind_indicator(
-                    indicator=indicator,
-                    table_id=form.cleaned_data["table"].table_id,
-                    client=JobindsatsClient.from_settings(),
-                    measure_label=form.cleaned_data["measure_label"] or None,
-                )
+                with source_client() as client:
+                    bind_indicator(
+                        indicator=indicator,
+                        table_id=form.cleaned_data["table"].table_id,
+                        client=client,
+                        measure_label=form.cleaned_data["measure_label"] or None,
+                    )
             except (BindingError, JobindsatsError) as exc:
                 form.add_error(None, str(exc))
             else:
@@ -170,6 +172,7 @@ class IngestionRunAdmin(admin.ModelAdmin):
             "opts": self.model._meta,
             "title": _("Datakilder: status"),
             "health": source_health(),
+            "sandbox_token": SANDBOX_TOKEN,
         }
         return TemplateResponse(request, "admin/indicators/source_health.html", context)
 

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db.models import OuterRef, Q, Subquery
 
 from indicators.models import Indicator, IngestionRun
+from indicators.sandbox_demo import pulls_from_sandbox
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,7 @@ class IndicatorHealth:
 @dataclass(frozen=True)
 class TokenHealth:
     configured: bool
+    sandbox: bool  # demo mode without a token: the sandbox is the source, with its demo token
     works: bool | None  # None: no call has told us yet
     last_auth_error: IngestionRun | None
     deciding_run: IngestionRun | None  # the newest run that told whether the token works
@@ -64,6 +66,7 @@ def _token_health() -> TokenHealth:
     works = None if latest is None else latest.error_kind != "auth"
     return TokenHealth(
         configured=bool(settings.JOBINDSATS_API_TOKEN),
+        sandbox=pulls_from_sandbox(),
         works=works,
         last_auth_error=last_auth_error,
         deciding_run=latest,

@@ -72,6 +72,9 @@ class FakeJobindsats:
                 Area.objects.filter(kind=Area.Kind.MUNICIPALITY).values_list("name", flat=True)
             )
 
+    def close(self) -> None:
+        """Nothing to close (the real client closes its connections)."""
+
     def catalogue(self) -> list[CatalogueTable]:
         return [
             CatalogueTable(

@@ -7,13 +7,16 @@ from indicators.catalogue import bind_indicator, sync_catalogue
 from indicators.ingestion import ingest_indicator
 from indicators.jobindsats import JobindsatsAuthError, JobindsatsClient, JobindsatsUnavailable
 from indicators.models import Indicator, IngestionRun, JobindsatsTable
+from indicators.sandbox_demo import sandbox_client
 from tests.indicators.fake_jobindsats import SHARE, FakeJobindsats, months
 
 URL = "/admin/indicators/ingestionrun/source-health/"
 
 
 @pytest.fixture
-def fake(reference_data, monkeypatch):
+def fake(reference_data, monkeypatch, settings):
+    """Production's source: Jobindsats (faked here) with a token from the environment."""
+    settings.JOBINDSATS_API_TOKEN = "a-token"
     fake = FakeJobindsats(periods=months(2024, "2024M03"))
     monkeypatch.setattr(JobindsatsClient, "from_settings", classmethod(lambda cls: fake))
     sync_catalogue(client=fake)
@@ -66,11 +69,74 @@ def test_source_health_shows_the_last_attempts_error_and_that_the_token_was_refu
     assert "Jobindsats afviste nøglen (401)" in row
 
 
-def test_source_health_says_when_no_token_is_set(client, admin_user, reference_data, settings):
-    settings.JOBINDSATS_API_TOKEN = ""
+def test_source_health_in_production_says_when_no_token_is_set(client, admin_user, reference_data, settings):
+    settings.DEMO_MODE, settings.JOBINDSATS_API_TOKEN = False, ""
     client.force_login(admin_user)
 
-    assert "Der er ingen nøgle: sæt JOBINDSATS_API_TOKEN" in client.get(URL).content.decode()
+    body = client.get(URL).content.decode()
+
+    assert "Der er ingen nøgle: sæt JOBINDSATS_API_TOKEN" in body
+    assert "Demotilstand" not in body
+
+
+def test_source_health_in_demo_mode_without_a_token_says_the_sandbox_is_the_source(
+    client, admin_user, reference_data, settings
+):
+    settings.DEMO_MODE, settings.JOBINDSATS_API_TOKEN = True, ""
+    client.force_login(admin_user)
+
+    body = client.get(URL).content.decode()
+
+    assert "Demotilstand: data kommer fra projektets sandkasse" in body
+    assert "demonøgle «sandbox-token»" in body
+    assert "Der er ingen nøgle" not in body
+
+
+def test_source_health_in_demo_mode_with_a_token_is_about_that_token(
+    client, admin_user, reference_data, settings
+):
+    settings.DEMO_MODE, settings.JOBINDSATS_API_TOKEN = True, "a-real-token"
+    client.force_login(admin_user)
+
+    body = client.get(URL).content.decode()
+
+    assert "Demotilstand" not in body
+    assert "Nøglen er sat, men er ikke brugt mod Jobindsats endnu." in body
+
+
+def test_admin_in_demo_mode_without_a_token_binds_against_the_sandbox(
+    client, admin_user, reference_data, settings
+):
+    settings.DEMO_MODE, settings.JOBINDSATS_API_TOKEN = True, ""
+    with sandbox_client() as sandbox:
+        sync_catalogue(client=sandbox)
+    indicator = Indicator.objects.get(code="mm17-andel-opkvalificering")
+    client.force_login(admin_user)
+
+    response = client.post(
+        f"/admin/indicators/indicator/{indicator.pk}/bind/",
+        {"table": JobindsatsTable.objects.get(table_id="mm17a01").pk},
+    )
+
+    assert response.status_code == 302, response.content.decode()
+    indicator.refresh_from_db()
+    assert indicator.table.table_id == "mm17a01" and indicator.is_bound
+
+
+def test_admin_in_production_without_a_token_is_told_to_set_it_on_the_bind_form(
+    client, admin_user, reference_data, settings
+):
+    settings.DEMO_MODE, settings.JOBINDSATS_API_TOKEN = False, ""
+    table = JobindsatsTable.objects.create(table_id="mm17a01", name="Opkvalificering")
+    indicator = Indicator.objects.get(code="mm17-andel-opkvalificering")
+    client.force_login(admin_user)
+
+    response = client.post(f"/admin/indicators/indicator/{indicator.pk}/bind/", {"table": table.pk})
+
+    assert response.status_code == 200
+    assert "JOBINDSATS_API_TOKEN er ikke sat" in response.content.decode()
+    indicator.refresh_from_db()
+    assert indicator.table is None
 
 
 def test_source_health_is_for_admins_only(client, stranger):
