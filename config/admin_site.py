@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
+from django.contrib.admin.utils import label_for_field
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.models import DeletedObject, ModelChange
@@ -35,6 +36,13 @@ class ReadableChanges(HistoricalRecordContextHelper):
 
 class HistoryAdmin(SimpleHistoryAdmin):
     """The admin of a model with history: list, view and revert earlier versions, with readable changes."""
+
+    def history_view(self, request, object_id, extra_context=None):
+        """The history list, each extra column headed by its field's name ("Titel"), not its attribute ("title")."""
+        labels = [label_for_field(name, self.model, self) for name in self.get_history_list_display(request)]
+        return super().history_view(
+            request, object_id, {"history_list_labels": labels, **(extra_context or {})}
+        )
 
     def get_historical_record_context_helper(
         self, request, historical_record

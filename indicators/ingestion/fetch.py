@@ -42,6 +42,8 @@ _MAX_VALUE = Decimal(10) ** 14
 
 def ignored_rows_text(count: int) -> str:
     """Why a pull left rows out, in words; "Uoplyst område" is the only reason (see _AreaLookup.area_id)."""
+    if not count:
+        return "ingen rækker sprunget over"
     return (
         f"{count} rækker for «Uoplyst område» sprunget over (borgere uden kendt bopælskommune: "
         "ikke en kommune, region eller et RAR-område, som Måltavlen viser)"

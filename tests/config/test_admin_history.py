@@ -110,6 +110,7 @@ def test_goal_history_page_is_in_danish_and_names_the_goal(client, admin_user, h
     text = _text(client.get(_url(Goal, "history", goal.pk)))
 
     assert f"{goal.number}. {goal.title}" in text
+    assert "Titel" in text  # the extra column, headed by its field's name
     for danish in (
         "Version",
         "Dato/tid",
@@ -121,8 +122,31 @@ def test_goal_history_page_is_in_danish_and_names_the_goal(client, admin_user, h
         "2 versioner",
     ):
         assert danish in text
-    for english in ("Changed by", "Date/time", "Change reason", "Created", "entries", "None"):
+    for english in (
+        "Changed by",
+        "Date/time",
+        "Change reason",
+        "Created",
+        "entries",
+        "None",
+        "Title",
+        "title",
+    ):
         assert english not in text
+
+
+def test_version_page_is_in_danish_and_its_trail_names_the_model(client, admin_user, history_data):
+    from goals.models import Goal
+
+    goal = Goal.objects.order_by("pk").first()
+    first = Goal.history.filter(id=goal.pk).order_by("history_date").first()
+    client.force_login(admin_user)
+
+    text = _text(client.get(_url(Goal, "simple_history", goal.pk, first.history_id)))
+
+    assert f"Hjem › Mål og planer › Mål › {goal} › Historik › Gendan mål" in text
+    assert "Tryk på »Gendan« nedenfor" in text
+    assert "Historical" not in text and "Goals" not in text and "Revert" not in text
 
 
 def test_changes_column_shows_choice_labels_and_a_dash_for_an_empty_link(client, admin_user, history_data):

@@ -6,7 +6,13 @@ import pytest
 from django.db.models import Q
 
 from indicators.catalogue import bind_indicator, sync_catalogue
-from indicators.ingestion import IndicatorNotReady, IngestionError, UnknownArea, ingest_indicator
+from indicators.ingestion import (
+    IndicatorNotReady,
+    IngestionError,
+    UnknownArea,
+    ignored_rows_text,
+    ingest_indicator,
+)
 from indicators.jobindsats import DataTable, JobindsatsAuthError, JobindsatsUnavailable, UnknownColumnLabel
 from indicators.models import Indicator, IngestionRun, Observation, ObservationRevision
 from indicators.sandbox import UNKNOWN_AREA_NAME
@@ -75,6 +81,10 @@ def test_the_pull_log_says_why_rows_were_ignored(fake, indicator, caplog):
     summary = next(r.getMessage() for r in caplog.records if r.getMessage().startswith("Hentede"))
     assert f"{len(PERIODS)} rækker for «Uoplyst område» sprunget over" in summary
     assert "borgere uden kendt bopælskommune" in summary
+
+
+def test_ignored_rows_text_says_none_were_left_out_when_none_were():
+    assert ignored_rows_text(0) == "ingen rækker sprunget over"
 
 
 def test_second_pull_of_the_same_data_writes_nothing(fake, indicator):
