@@ -22,12 +22,14 @@ class MaaltavlenAdminSite(admin.AdminSite):
 
 
 class ReadableChanges(HistoricalRecordContextHelper):
-    """A history page's "changes" column in words: choice labels, and "–" for an empty value."""
+    """A history page's "changes" column in words: choice labels, yes/no, and "–" for an empty value."""
 
     def prepare_delta_change_value(self, change: ModelChange, value: Any) -> Any:
-        """An empty foreign key is "–" (not "Deleted … (pk=None)"), a choice is its label."""
+        """An empty foreign key is "–" (not "Deleted … (pk=None)"), a choice is its label, a flag "Ja"/"Nej"."""
         if value is None or (isinstance(value, DeletedObject) and value.pk is None):
             return EMPTY_VALUE
+        if isinstance(value, bool):
+            return _("Ja") if value else _("Nej")
         field = self.model._meta.get_field(change.field)
         if field.choices and not isinstance(value, list):
             return dict(field.flatchoices).get(value, value)

@@ -14,8 +14,8 @@ from django.contrib import admin
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation.template import templatize
-from simple_history.admin import SimpleHistoryAdmin
 
+from config.admin_site import HistoryAdmin
 from goals.demo import load_demo_plans
 from goals.models import Plan
 from indicators.models import Indicator, JobindsatsTable
@@ -56,7 +56,7 @@ def test_history_models_are_found():
 
 @pytest.mark.parametrize("model", HISTORY_MODELS, ids=lambda m: m._meta.label)
 def test_every_model_with_history_has_a_history_admin(model):
-    assert isinstance(admin.site._registry.get(model), SimpleHistoryAdmin)
+    assert isinstance(admin.site._registry.get(model), HistoryAdmin)
 
 
 @pytest.mark.parametrize("model", HISTORY_MODELS, ids=lambda m: m._meta.label)
@@ -155,6 +155,7 @@ def test_changes_column_shows_choice_labels_and_a_dash_for_an_empty_link(client,
     plan.save()
     indicator = Indicator.objects.filter(table__isnull=True).first()
     indicator.table = JobindsatsTable.objects.create(table_id="mm17a01", name="Opkvalificering")
+    indicator.is_active = False
     indicator.save()
     client.force_login(admin_user)
 
@@ -163,6 +164,7 @@ def test_changes_column_shows_choice_labels_and_a_dash_for_an_empty_link(client,
 
     assert "Status: Vedtaget → Udkast" in plan_history
     assert "Tabel: – → mm17a01 – Opkvalificering" in indicator_history
+    assert "Ja → Nej" in indicator_history
     assert "pk=None" not in indicator_history
     assert "None" not in plan_history + indicator_history
 
