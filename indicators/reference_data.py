@@ -68,8 +68,13 @@ MINISTERIAL_INDICATORS: list[dict] = [
 ]
 
 
-# share indicator → the count it is a share of (for the small-number rule).
-BASES = {"mm13-andel-beskaeftigede": "mm13-antal-befolkning"}
+# share indicator → the count of persons it is built on (for the small-number rule). MM17 publishes a count and a
+# share (API.md § The minister's goals): the count of starters is the share's base, so a share of 0 or few
+# persons is hidden instead of shown as 0,0 %. Installs seeded earlier get it from migration 0003.
+BASES = {
+    "mm13-andel-beskaeftigede": "mm13-antal-befolkning",
+    "mm17-andel-opkvalificering": "mm17-antal-opkvalificering",
+}
 
 
 @transaction.atomic
