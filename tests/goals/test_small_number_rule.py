@@ -61,14 +61,18 @@ def _api(client, code: str) -> str:
 
 def _xlsx_text(content: bytes) -> str:
     sheet = openpyxl.load_workbook(io.BytesIO(content))["Data"]
-    return "\n".join(";".join("" if v is None else str(v) for v in row) for row in sheet.iter_rows(values_only=True))
+    return "\n".join(
+        ";".join("" if v is None else str(v) for v in row) for row in sheet.iter_rows(values_only=True)
+    )
 
 
 COMPARISON = {"kommune": "randers", "periode": "2024M06"}
 SURFACES = {
     "api": _api,
     "status page": lambda client, code: client.get("/kommune/randers/", {"aar": "2024"}).content.decode(),
-    "status csv": lambda client, code: client.get(f"/kommune/randers/{code}.csv", {"aar": "2024"}).content.decode(),
+    "status csv": lambda client, code: client.get(
+        f"/kommune/randers/{code}.csv", {"aar": "2024"}
+    ).content.decode(),
     "status xlsx": lambda client, code: _xlsx_text(
         client.get(f"/kommune/randers/{code}.xlsx", {"aar": "2024"}).content
     ),
@@ -130,4 +134,3 @@ def test_the_threshold_comes_from_the_setting(randers, settings):
 
     assert shown(3) == [Decimal("41.5"), Decimal("41.5")]
     assert shown(4) == [None, Decimal("41.5")]
-
