@@ -51,6 +51,21 @@ MINISTERIAL_INDICATORS: list[dict] = [
         "definition": "Grundlaget for andelen i beskæftigelse (MM13).",
     },
     {
+        "code": "forgaeves-rekrutteringer-antal",
+        "name": "Antal forgæves rekrutteringer",
+        "catalogue_hint": "forgæves",
+        "period_type": "",
+        "area_level": Indicator.AreaLevel.RAR,
+        "area_hierarchy": "_reko",
+        "unit": Indicator.Unit.COUNT,
+        "better_direction": Indicator.Direction.DOWN,
+        "provisional_months": 0,
+        "definition": (
+            "Virksomhedernes forgæves rekrutteringer, fra STAR's halvårlige rekrutteringssurvey; opgjort for "
+            "RAR-områder, ikke for kommuner. I 2019 var ministermålet antallet set mod et år før."
+        ),
+    },
+    {
         "code": "forgaeves-rekrutteringer-andel",
         "name": "Andel forgæves rekrutteringer",
         "catalogue_hint": "forgæves",
@@ -78,8 +93,8 @@ BASES = {
 
 
 @transaction.atomic
-def load_ministerial_indicators() -> int:
-    """Create the seeded indicators that do not exist yet; never overwrite what an admin has edited."""
+def load_ministerial_indicators() -> list[str]:
+    """Create the seeded indicators that do not exist yet (their codes are returned); never overwrite an admin's edit."""
     created: list[Indicator] = []
     for definition in MINISTERIAL_INDICATORS:
         fields = dict(definition)
@@ -90,4 +105,4 @@ def load_ministerial_indicators() -> int:
         if indicator.code in BASES:
             indicator.base_indicator = Indicator.objects.get(code=BASES[indicator.code])
             indicator.save(update_fields=["base_indicator"])
-    return len(created)
+    return [indicator.code for indicator in created]
