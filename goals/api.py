@@ -8,7 +8,6 @@ from django.views.decorators.http import require_GET
 
 from indicators.models import Indicator, Observation
 from indicators.periods import UnknownPeriodFormat, parse_period
-from indicators.suppression import visible
 from municipalities.models import Area
 
 DEFAULT_PAGE_SIZE = 100
@@ -143,47 +142,25 @@ def _filter_observations(request: HttpRequest) -> QuerySet:
 @_json
 def observations(request: HttpRequest) -> JsonResponse:
     """GET /api/observations/?indicator=&area=&from=&to=: values under the site's small-number rule."""
-    queryset = _filter_observations(request).values_list(
-        "indicator_id", "indicator__code", "indicator__base_indicator_id", "area_id", "area__slug",
-        "period", "breakdown", "value", "suppressed", "provisional", "fetched_at",
-    )  # fmt: skip
-    items, envelope = _paginate(request, queryset)
-    base_keys = {(row[2], row[3], row[5], row[6]) for row in items if row[2]}
-    bases = {}
-    if base_keys:
-        base_rows = Observation.objects.filter(
-            indicator_id__in={k[0] for k in base_keys},
-            area_id__in={k[1] for k in base_keys},
-            period__in={k[2] for k in base_keys},
-        ).values_list("indicator_id", "area_id", "period", "breakdown", "value", "suppressed")
-        bases = {(r[0], r[1], r[2], r[3]): (None if r[5] else r[4]) for r in base_rows}
-    results = []
-    for (
-        _indicator_id,
-        code,
-        base_id,
-        area_id,
-        slug,
-        period,
-        breakdown,
-        value,
-        suppressed,
-        provisional,
-        fetched,
-    ) in items:
-        base = bases.get((base_id, area_id, period, breakdown)) if base_id else None
-        shown = visible(value=value, suppressed=suppressed, base=base)
-        results.append(
-            {
-                "indicator": code,
-                "area": slug,
-                "period": period,
-                "breakdown": breakdown,
-                "value": None if shown is None else float(shown),
-                "hidden": shown is None,
-                "provisional": provisional,
-                "fetched_at": fetched.isoformat() if fetched else None,
-            }
+    queryset = (
+        _filter_observations(request)
+        .with_shown_value()
+        .values_list(
+            "indicator__code", "area__slug", "period", "breakdown", "shown", "provisional", "fetched_at"
         )
-    envelope["results"] = results
+    )
+    items, envelope = _paginate(request, queryset)
+    envelope["results"] = [
+        {
+            "indicator": code,
+            "area": slug,
+            "period": period,
+            "breakdown": breakdown,
+            "value": None if shown is None else float(shown),
+            "hidden": shown is None,
+            "provisional": provisional,
+            "fetched_at": fetched.isoformat() if fetched else None,
+        }
+        for code, slug, period, breakdown, shown, provisional, fetched in items
+    ]
     return JsonResponse(envelope)

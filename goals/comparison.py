@@ -198,12 +198,7 @@ def comparison_page(*, indicator: Indicator, params: QueryDict) -> ComparisonPag
     if not periods:
         return page
     year = dict(period_rows)[state.period].year
-    memberships = RarMembership.objects.values_list("rar_id", "municipality_id", "valid_from", "valid_to")
-    rar_of: dict[int, int] = {}
-    for rar_id, municipality_id, start, end in sorted(memberships, key=lambda row: row[2]):
-        # The membership valid in the period's year wins; otherwise the newest one.
-        if municipality_id not in rar_of or (start <= year and (end is None or end >= year)):
-            rar_of[municipality_id] = rar_id
+    rar_of = {m_id: group.id for m_id, group in RarMembership.objects.regional_groups(year=year).items()}
     by_id = {a.id: a for a in areas}
     page.rar_level = indicator.area_level == Indicator.AreaLevel.RAR
     units = [a for a in areas if a.kind == (Area.Kind.RAR if page.rar_level else Area.Kind.MUNICIPALITY)]
@@ -219,13 +214,16 @@ def comparison_page(*, indicator: Indicator, params: QueryDict) -> ComparisonPag
     end = start_of[state.period]
     start = date(end.year - YEARS_OF_DEVELOPMENT, end.month, 1)
     series_ids = {country.id} | {a.id for a in page.group_members} | ({selected.id} if selected else set())
-    ids = {indicator.id} | ({indicator.base_indicator_id} if indicator.base_indicator_id else set())
     rows = list(
         Observation.objects.for_comparison_page(
-            indicator_ids=ids, period=state.period, series_area_ids=series_ids, start=start, end=end
+            indicator_ids={indicator.id},
+            period=state.period,
+            series_area_ids=series_ids,
+            start=start,
+            end=end,
         )
     )
-    store = SeriesStore.from_rows(rows, [indicator])
+    store = SeriesStore.from_rows(rows)
     _cross_section(page, store, units, selected, country)
     _development(page, store, selected, country)
     return page

@@ -11,8 +11,6 @@ from statistics import median
 from goals.formatting import format_period, format_value
 from goals.progress import Point
 from indicators.charts import LineSeries
-from indicators.models import Indicator
-from indicators.suppression import visible
 
 
 @dataclass
@@ -34,22 +32,10 @@ class SeriesStore:
     fetched_at: dict[int, datetime] = field(default_factory=dict)
 
     @classmethod
-    def from_rows(cls, rows: list[tuple], indicators: list[Indicator]) -> SeriesStore:
-        """Build from ObservationQuerySet.PAGE_FIELDS rows, applying the suppression rule."""
-        base_of = {i.id: i.base_indicator_id for i in indicators if i.base_indicator_id}
-        bases: dict[tuple[int, int, str], Decimal | None] = {}
-        wanted_bases = set(base_of.values())
-        for row in rows:
-            if row[0] in wanted_bases:
-                bases[(row[0], row[1], row[2])] = None if row[5] else row[4]
+    def from_rows(cls, rows: list[tuple]) -> SeriesStore:
+        """Build from ObservationQuerySet.PAGE_FIELDS rows, whose values the small-number rule already applied."""
         store = cls()
-        for row in rows:
-            indicator_id, area_id, period, start, value, suppressed, provisional = row[:7]
-            base_id = base_of.get(indicator_id)
-            base = bases.get((base_id, area_id, period)) if base_id else None
-            if base_id and (base_id, area_id, period) in bases and base is None:
-                suppressed = True  # an unknown base is treated like a too-small one
-            shown = visible(value=value, suppressed=suppressed, base=base)
+        for indicator_id, area_id, period, start, shown, provisional in rows:
             store.cells[(indicator_id, area_id)].append(Cell(period, start, shown, provisional))
             if shown is None:
                 store.hidden[(indicator_id, area_id)] += 1

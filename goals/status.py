@@ -137,50 +137,30 @@ def status_page(*, municipality: Area, goal_set: GoalSet) -> StatusPage:
         )
     )
     plan_goals = {pg.goal_id: pg for pg in plan.plan_goals.all()} if plan else {}
-    memberships = list(
-        RarMembership.objects.filter(rar__rar_members__municipality=municipality)
-        .select_related("rar")
-        .order_by("-valid_from")
-        .distinct()
-    )
-    own = _membership_in(goal_set.year, [m for m in memberships if m.municipality_id == municipality.id])
-    rar = own.rar if own else None
-    memberships = [
-        m for m in memberships if own and m.rar_id == own.rar_id and m.valid_from == own.valid_from
-    ]
+    groups = RarMembership.objects.regional_groups(year=goal_set.year)
+    rar = groups.get(municipality.id)
+    rar_members = [m_id for m_id, group in groups.items() if rar is not None and group.id == rar.id]
     country = Area.objects.country()
     indicators = {i.id: i for goal in goals for i in goal.indicators.all()}
     for plan_goal in plan_goals.values():
         indicators.update({t.indicator.id: t.indicator for t in plan_goal.targets.all() if t.indicator_id})
-    ids = set(indicators) | {i.base_indicator_id for i in indicators.values() if i.base_indicator_id}
-    areas = (
-        {municipality.id, country.id}
-        | {m.municipality_id for m in memberships}
-        | ({rar.id} if rar else set())
-    )
+    ids = set(indicators)
+    areas = {municipality.id, country.id} | set(rar_members) | ({rar.id} if rar else set())
     # The chart window: the year before the goal year (baselines, change from a year before) and the year itself.
     start, end = date(goal_set.year - 1, 1, 1), date(goal_set.year, 12, 31)
     window = {"indicator_ids": ids, "area_ids": areas, "start": start, "end": end}
-    store = SeriesStore.from_rows(
-        list(Observation.objects.for_municipality_page(**window)), list(indicators.values())
-    )
+    store = SeriesStore.from_rows(list(Observation.objects.for_municipality_page(**window)))
     store.fetched_at = dict(Observation.objects.latest_fetches(**window))
     ctx = _Context(
         municipality=municipality,
         country=country,
         rar=rar,
-        rar_members=[m.municipality_id for m in memberships],
+        rar_members=rar_members,
         store=store,
         next_pull=next_pull_at(),
     )
     panels = [_goal_panel(goal, plan_goals.get(goal.id), ctx) for goal in goals]
     return StatusPage(municipality=municipality, goal_set=goal_set, plan=plan, rar=rar, goals=panels)
-
-
-def _membership_in(year: int, memberships: list[RarMembership]) -> RarMembership | None:
-    """The membership valid in a year, else the newest one (RAR areas were redrawn in 2025)."""
-    valid = [m for m in memberships if m.valid_from <= year and (m.valid_to is None or m.valid_to >= year)]
-    return (valid or sorted(memberships, key=lambda m: -m.valid_from) or [None])[0]
 
 
 def _goal_panel(goal: Goal, plan_goal: PlanGoal | None, ctx: _Context) -> GoalPanel:

@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import date
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from indicators.suppression import shown_value
 from municipalities.models import Area
 
 
@@ -39,11 +40,6 @@ class JobindsatsTable(models.Model):
 
     def __str__(self) -> str:
         return f"{self.table_id} – {self.name}"
-
-    @property
-    def is_ministerial(self) -> bool:
-        """True for tables under the catalogue subject "Ministerens mål"."""
-        return "ministerens mål" in self.subject.lower()
 
 
 class Indicator(models.Model):
@@ -156,21 +152,30 @@ class Indicator(models.Model):
 
 
 class ObservationQuerySet(models.QuerySet):
-    def for_series(
-        self, *, indicator: Indicator, areas: list[Area], breakdown: str = ""
-    ) -> ObservationQuerySet:
-        """One indicator's values for some areas, oldest first (a chart's read path)."""
-        return self.filter(indicator=indicator, area__in=areas, breakdown=breakdown).order_by("period_start")
+    def with_shown_value(self) -> ObservationQuerySet:
+        """Each observation with `shown`: its value, or None where the small-number rule hides it.
+
+        The one place values meet their bases (indicators.suppression): pages, exports, embeds and the API all
+        read `shown`, never `value`, so they hide the same values.
+        """
+        bases = Observation.objects.filter(
+            indicator_id=OuterRef("indicator__base_indicator_id"),
+            area_id=OuterRef("area_id"),
+            period=OuterRef("period"),
+            breakdown=OuterRef("breakdown"),
+        )
+        return self.annotate(shown=shown_value(bases=bases))
 
     # Rows as plain tuples in this order, for the page read paths (no model instances: they are hot paths).
-    PAGE_FIELDS = ("indicator_id", "area_id", "period", "period_start", "value", "suppressed", "provisional")
+    # "shown" is the value under the small-number rule (with_shown_value), None when hidden.
+    PAGE_FIELDS = ("indicator_id", "area_id", "period", "period_start", "shown", "provisional")
 
     def for_municipality_page(
         self, *, indicator_ids: set[int], area_ids: set[int], start: date, end: date
     ) -> ObservationQuerySet:
-        """Totals of some indicators (with their bases) for some areas in a window (the status page's read path)."""
+        """Totals of some indicators for some areas in a window, as shown (the status page's read path)."""
         window = self._totals_in_window(indicator_ids=indicator_ids, area_ids=area_ids, start=start, end=end)
-        return window.order_by("period_start").values_list(*self.PAGE_FIELDS)
+        return window.with_shown_value().order_by("period_start").values_list(*self.PAGE_FIELDS)
 
     def latest_fetches(
         self, *, indicator_ids: set[int], area_ids: set[int], start: date, end: date
@@ -203,6 +208,7 @@ class ObservationQuerySet(models.QuerySet):
         series = Q(area_id__in=series_area_ids, period_start__gte=start, period_start__lte=end)
         return (
             self.filter(Q(indicator_id__in=indicator_ids, breakdown="") & (cross_section | series))
+            .with_shown_value()
             .order_by("period_start")
             .values_list(*self.PAGE_FIELDS)
         )
@@ -251,7 +257,8 @@ class Observation(models.Model):
             ),
         ]
         indexes = [
-            # Serves chart series: one indicator, a few areas, ordered by period (ObservationQuerySet.for_series).
+            # Serves chart series: a few indicators and areas in a window, ordered by period (for_municipality_page,
+            # the series part of for_comparison_page, and the API's indicator + area + from/to filter).
             models.Index(fields=["indicator", "area", "breakdown", "period_start"], name="obs_series_idx"),
             # Serves comparison pages: one indicator, one period, every area.
             models.Index(fields=["indicator", "period", "breakdown"], name="obs_cross_section_idx"),

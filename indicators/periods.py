@@ -34,16 +34,6 @@ class Period:
     def __str__(self) -> str:
         return self.code
 
-    @property
-    def label(self) -> str:
-        """A human label: 2023M09 → "sep. 2023"-like text is left to templates; QMAT shows as "2023 K2"."""
-        year, n = self.code[:4], self.code[-2:]
-        if self.type == "QMAT":
-            return f"{year} K{int(n)}"
-        if self.type == "Q":
-            return f"{year} K{int(n)}"
-        return self.code
-
 
 def parse_period(code: str) -> Period:
     """Parse a Jobindsats period id; raise UnknownPeriodFormat naming it when it is none of the known forms."""

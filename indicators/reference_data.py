@@ -51,6 +51,21 @@ MINISTERIAL_INDICATORS: list[dict] = [
         "definition": "Grundlaget for andelen i beskæftigelse (MM13).",
     },
     {
+        "code": "forgaeves-rekrutteringer-antal",
+        "name": "Antal forgæves rekrutteringer",
+        "catalogue_hint": "forgæves",
+        "period_type": "",
+        "area_level": Indicator.AreaLevel.RAR,
+        "area_hierarchy": "_reko",
+        "unit": Indicator.Unit.COUNT,
+        "better_direction": Indicator.Direction.DOWN,
+        "provisional_months": 0,
+        "definition": (
+            "Virksomhedernes forgæves rekrutteringer, fra STAR's halvårlige rekrutteringssurvey; opgjort for "
+            "RAR-områder, ikke for kommuner. I 2019 var ministermålet antallet set mod et år før."
+        ),
+    },
+    {
         "code": "forgaeves-rekrutteringer-andel",
         "name": "Andel forgæves rekrutteringer",
         "catalogue_hint": "forgæves",
@@ -68,13 +83,18 @@ MINISTERIAL_INDICATORS: list[dict] = [
 ]
 
 
-# share indicator → the count it is a share of (for the small-number rule).
-BASES = {"mm13-andel-beskaeftigede": "mm13-antal-befolkning"}
+# share indicator → the count of persons it is built on (for the small-number rule). MM17 publishes a count and a
+# share (API.md § The minister's goals): the count of starters is the share's base, so a share of 0 or few
+# persons is hidden instead of shown as 0,0 %. Installs seeded earlier get it from migration 0003.
+BASES = {
+    "mm13-andel-beskaeftigede": "mm13-antal-befolkning",
+    "mm17-andel-opkvalificering": "mm17-antal-opkvalificering",
+}
 
 
 @transaction.atomic
-def load_ministerial_indicators() -> int:
-    """Create the seeded indicators that do not exist yet; never overwrite what an admin has edited."""
+def load_ministerial_indicators() -> list[str]:
+    """Create the seeded indicators that do not exist yet (their codes are returned); never overwrite an admin's edit."""
     created: list[Indicator] = []
     for definition in MINISTERIAL_INDICATORS:
         fields = dict(definition)
@@ -85,4 +105,4 @@ def load_ministerial_indicators() -> int:
         if indicator.code in BASES:
             indicator.base_indicator = Indicator.objects.get(code=BASES[indicator.code])
             indicator.save(update_fields=["base_indicator"])
-    return len(created)
+    return [indicator.code for indicator in created]

@@ -27,6 +27,7 @@ DEMO_BINDINGS: dict[str, tuple[str, str | None]] = {
     "mm17-antal-opkvalificering": ("mm17a01", "measmm17_1"),
     "mm13-andel-beskaeftigede": ("mm13a01", None),
     "mm13-antal-befolkning": ("mm13a01", "measmm13_1"),
+    "forgaeves-rekrutteringer-antal": ("rek01h", None),
     "forgaeves-rekrutteringer-andel": ("rek01h", None),
 }
 

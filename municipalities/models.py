@@ -68,11 +68,36 @@ class Area(models.Model):
         if self.region_id and self.region.kind != Area.Kind.REGION:
             raise ValidationError({"region": _("Regionen skal være et område af typen region.")})
 
-    @property
-    def current_rar(self) -> Area | None:
-        """The RAR area this municipality belongs to (the newest membership)."""
-        membership = self.rar_memberships.select_related("rar").order_by("-valid_from").first()
-        return membership.rar if membership else None
+
+def _in_force(memberships: list[RarMembership], year: int) -> RarMembership | None:
+    """The membership valid in the year; failing that the nearest in time (the newest begun by then, else the first).
+
+    Regional groups are redrawn now and then (eight RAR areas 2015–2024, five regional councils from 2025): a year
+    no membership covers yet still gets the group nearest to it rather than none.
+    """
+    valid = [m for m in memberships if m.valid_from <= year and (m.valid_to is None or m.valid_to >= year)]
+    begun = [m for m in memberships if m.valid_from <= year]
+    if valid or begun:
+        return max(valid or begun, key=lambda m: m.valid_from)
+    return min(memberships, key=lambda m: m.valid_from, default=None)
+
+
+class RarMembershipQuerySet(models.QuerySet):
+    def regional_groups(self, *, year: int) -> dict[int, Area]:
+        """Each municipality's regional group (its RAR area) in a year: municipality id → group area.
+
+        The one place that answers "which group is municipality M in, in year P": the status page, the
+        comparison page and every other reader ask here.
+        """
+        by_municipality: dict[int, list[RarMembership]] = {}
+        for membership in self.select_related("rar"):
+            by_municipality.setdefault(membership.municipality_id, []).append(membership)
+        groups = {m_id: _in_force(memberships, year) for m_id, memberships in by_municipality.items()}
+        return {m_id: membership.rar for m_id, membership in groups.items() if membership is not None}
+
+    def regional_group_of(self, municipality: Area, *, year: int) -> Area | None:
+        """One municipality's regional group (its RAR area) in a year, or None when it has no membership."""
+        return self.filter(municipality=municipality).regional_groups(year=year).get(municipality.id)
 
 
 class RarMembership(models.Model):
@@ -94,6 +119,8 @@ class RarMembership(models.Model):
     )
     valid_from = models.PositiveSmallIntegerField(_("gælder fra år"), default=2015)
     valid_to = models.PositiveSmallIntegerField(_("gælder til og med år"), null=True, blank=True)
+
+    objects = RarMembershipQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("RAR-medlemskab")

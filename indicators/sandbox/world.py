@@ -121,9 +121,13 @@ def last_month(today: date) -> date:
 
 
 def survey_published(period_id: str) -> date:
-    """When the recruitment survey for a half-year is published: H1 on 15 September, H2 on 15 March after."""
+    """When the recruitment survey for a half-year is published: H1 at the end of November, H2 at the end of June.
+
+    The survey is published end of June and end of November (FACTS.md § Indicators, goal 5); a half-year's
+    figures come out after it ends: H1 (January–June) in November, H2 (July–December) in June the year after.
+    """
     year, half = int(period_id[:4]), int(period_id[-1])
-    return date(year, 9, 15) if half == 1 else date(year + 1, 3, 15)
+    return date(year, 11, 30) if half == 1 else date(year + 1, 6, 30)
 
 
 def _time(period_ids: list[str]) -> tuple[np.ndarray, np.ndarray]:
@@ -337,9 +341,10 @@ TABLES: dict[str, TableSpec] = {
             area_hierarchies=("_hele_landet", "_reko"),
             mgroup_id="mgrprek_1",
             mgroup_name="Rekrutteringer",
+            # What is documented of the survey (FACTS.md, API.md): the number of failed recruitments (the 2019
+            # goal's measure, against a year earlier) and their rate; the attempts behind the rate are not published.
             measures=(
                 MeasureSpec("measrek_1", "Forgæves rekrutteringer (antal)", "count"),
-                MeasureSpec("measrek_2", "Rekrutteringsforsøg i alt (antal)", "base"),
                 MeasureSpec("measrek_3", "Andel forgæves rekrutteringer i pct. af rekrutteringsforsøg", "pct"),
             ),
             series=_recruitment_series,

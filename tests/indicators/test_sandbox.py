@@ -127,7 +127,7 @@ def test_recruitment_table_is_half_yearly_per_rar_area_with_published_halves_onl
     reply = table_reply(spec.table_id, today=TODAY)
     ids = [value["period_id"] for value in reply["periods"][0]["values"]]
     assert reply["periods"][0]["periodtype_id"] == "H"
-    assert (ids[0], ids[-1]) == ("2019H1", "2023H2")  # 2024H1 is published 15 September 2024
+    assert (ids[0], ids[-1]) == ("2019H1", "2023H2")  # 2024H1 is published at the end of November 2024
     hierarchies = [h["hierarchy_id"] for d in reply["dimensions"] for h in d["hierarchies"]]
     assert hierarchies == ["_hele_landet", "_reko"]
 

@@ -11,7 +11,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:
         areas = load_reference_areas()
         indicators = load_ministerial_indicators()
-        goals = load_goal_sets()
+        goals = load_goal_sets(new_indicators=indicators)
         self.stdout.write(
-            f"Reference data: {areas.summary()}; indicators {indicators} created, goals {goals} created."
+            f"Reference data: {areas.summary()}; indicators {len(indicators)} created, goals {goals} created."
         )
