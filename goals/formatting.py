@@ -28,7 +28,9 @@ def format_number(value: Decimal | float, decimals: int = 1) -> str:
 
 
 def _rounded(value: Decimal | float, decimals: int) -> Decimal:
-    return Decimal(str(value)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    rounded = Decimal(str(value)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    # -0.04 is printed "0,0", never "-0,0".
+    return rounded.copy_abs() if rounded.is_zero() else rounded
 
 
 def decimals_shown(unit: str) -> int:

@@ -159,6 +159,7 @@ PERIOD_EXAMPLES = gettext_lazy(
 def parse_period_text(text: str) -> Period:
     """A period typed by a person, in words (Danish or English) or as a Jobindsats code; raises UnknownPeriodFormat."""
     cleaned = " ".join((text or "").replace("\N{NO-BREAK SPACE}", " ").split()).lower()
+    cleaned = re.sub(r"(\d)\.(?=[a-zæøå])", r"\1. ", cleaned)  # "2.halvår" as "2. halvår"
     code = _code_from_words(cleaned) or _canonical_code(cleaned.upper().replace(" ", ""))
     if code:
         try:
