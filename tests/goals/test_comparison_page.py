@@ -316,6 +316,7 @@ def test_rar_level_page_names_the_rar_areas_and_ranks_lower_values_best(client, 
     body = client.get("/sammenlign/forgaeves-rekrutteringer-andel/", {"kommune": "randers"}).content.decode()
 
     assert "RAR-områderne deles i tre lige store grupper" in body and "Kommunerne deles" not in body
+    assert "<h1>Sammenlign RAR-områderne:" in body
     description = body.split('id="chart-comparison-description">', 1)[1].split("</p>", 1)[0]
     assert description.startswith(f"{Area.objects.filter(kind='rar').count()} RAR-områder med tal i")
     thirds_list = body.split('<ul class="thirds">', 1)[1].split("</ul>", 1)[0]
