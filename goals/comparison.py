@@ -16,6 +16,7 @@ from goals.progress import describe
 from goals.series import Cell, ChartTable, SeriesStore, table_from_lines
 from indicators.charts import Bar, bar_chart, line_chart
 from indicators.models import Indicator, Observation
+from indicators.periods import UnknownPeriodFormat, parse_period_text
 from municipalities.models import Area, RarMembership
 
 GROUPS = {
@@ -138,6 +139,14 @@ def _quoted(value: str) -> str:
     return "".join(ch if ch.isprintable() else "?" for ch in value[:50])
 
 
+def _period_code(text: str) -> str:
+    """The code of a period in the URL, written as a code or in words ("juni 2024"); "" if it names none."""
+    try:
+        return parse_period_text(text).code if text else ""
+    except UnknownPeriodFormat:
+        return ""
+
+
 def parse_state(params: QueryDict, *, municipalities: list[Area], periods: list[str]) -> ComparisonState:
     """Read kommune, gruppe, kommuner and periode; unknown values fall back to defaults with a notice."""
     by_slug = {a.slug: a for a in municipalities}
@@ -165,8 +174,9 @@ def parse_state(params: QueryDict, *, municipalities: list[Area], periods: list[
         )
     state.listed = list(dict.fromkeys(by_slug[s] for s in slugs if s in by_slug))
     period = params.get("periode", "").strip()
-    if period and period in periods:
-        state.period = period
+    code = _period_code(period)
+    if code and code in periods:
+        state.period = code
     elif period:
         state.notices.append(
             _("Perioden “%(value)s” findes ikke for denne indikator; viser den nyeste.")

@@ -335,3 +335,11 @@ def test_equal_printed_values_share_a_third_on_the_page(client, reference_data):
 
     rows = {row[0]: row for row in read_csv(response.content)[1:]}
     assert rows[rars[2].name][3] == rows[rars[3].name][3] == "Dårligste tredjedel (højeste værdier)"
+
+
+def test_the_period_may_be_written_in_words_in_the_address(client, share_data):
+    body = client.get(URL, {"kommune": "randers", "periode": "juni 2024"}).content.decode()
+
+    assert "Alle kommuner, juni 2024" in body
+    assert 'class="notices"' not in body
+    assert "periode=2024M06" in body  # the permalink keeps the code
