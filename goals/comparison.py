@@ -9,13 +9,14 @@ from urllib.parse import urlencode
 
 from django.http import QueryDict
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
-from goals.formatting import country_name, format_date, format_period, format_value
+from goals.formatting import as_printed, country_name, format_date, format_period, format_value
 from goals.progress import describe
-from goals.series import ChartTable, SeriesStore, table_from_lines
+from goals.series import Cell, ChartTable, SeriesStore, table_from_lines
 from indicators.charts import Bar, bar_chart, line_chart
 from indicators.models import Indicator, Observation
+from indicators.periods import UnknownPeriodFormat, parse_period_text
 from municipalities.models import Area, RarMembership
 
 GROUPS = {
@@ -24,17 +25,45 @@ GROUPS = {
     "liste": gettext_lazy("Egen liste"),
 }
 DEFAULT_GROUP = "rar"
-# Named by value, not by merit: for a lower-is-better indicator the highest third is the worst one.
+# Thirds by value (0 holds the highest values), named by merit where the indicator says which way is better,
+# with the value order beside: for a lower-is-better indicator the highest values are the worst third.
 THIRD_NAMES = {
-    0: gettext_lazy("Højeste tredjedel"),
-    1: gettext_lazy("Midterste tredjedel"),
-    2: gettext_lazy("Laveste tredjedel"),
+    Indicator.Direction.UP: {
+        0: gettext_lazy("Bedste tredjedel (højeste værdier)"),
+        1: gettext_lazy("Midterste tredjedel"),
+        2: gettext_lazy("Dårligste tredjedel (laveste værdier)"),
+    },
+    Indicator.Direction.DOWN: {
+        0: gettext_lazy("Dårligste tredjedel (højeste værdier)"),
+        1: gettext_lazy("Midterste tredjedel"),
+        2: gettext_lazy("Bedste tredjedel (laveste værdier)"),
+    },
+    Indicator.Direction.NEUTRAL: {
+        0: gettext_lazy("Højeste tredjedel"),
+        1: gettext_lazy("Midterste tredjedel"),
+        2: gettext_lazy("Laveste tredjedel"),
+    },
 }
 YEARS_OF_DEVELOPMENT = 3
 
 
-def thirds(values: dict[int, Decimal]) -> dict[int, int]:
-    """0 (top), 1 or 2 (bottom) per key by value, highest first; equal values share the higher third."""
+def third_name(third: int, direction: str) -> str:
+    """A third (0 holds the highest values) in words: best/middle/worst with the value order, or by value alone."""
+    names = THIRD_NAMES.get(direction, THIRD_NAMES[Indicator.Direction.NEUTRAL])
+    return str(names[third])
+
+
+def thirds_best_first(direction: str) -> list[int]:
+    """The thirds in the order people read them: the best first (the highest values when no way is better)."""
+    return [2, 1, 0] if direction == Indicator.Direction.DOWN else [0, 1, 2]
+
+
+def thirds(values: dict[int, Decimal], unit: str) -> dict[int, int]:
+    """0 (top), 1 or 2 (bottom) per key by value as printed, highest first; equal printed values share a third.
+
+    Decided on the printed values: two areas both shown as 1,5 % are never put in different thirds.
+    """
+    values = {key: as_printed(value, unit) for key, value in values.items()}
     ordered = sorted(values.values(), reverse=True)
     n = len(ordered)
     first_position: dict[Decimal, int] = {}
@@ -110,6 +139,14 @@ def _quoted(value: str) -> str:
     return "".join(ch if ch.isprintable() else "?" for ch in value[:50])
 
 
+def _period_code(text: str) -> str:
+    """The code of a period in the URL, written as a code or in words ("juni 2024"); "" if it names none."""
+    try:
+        return parse_period_text(text).code if text else ""
+    except UnknownPeriodFormat:
+        return ""
+
+
 def parse_state(params: QueryDict, *, municipalities: list[Area], periods: list[str]) -> ComparisonState:
     """Read kommune, gruppe, kommuner and periode; unknown values fall back to defaults with a notice."""
     by_slug = {a.slug: a for a in municipalities}
@@ -137,8 +174,9 @@ def parse_state(params: QueryDict, *, municipalities: list[Area], periods: list[
         )
     state.listed = list(dict.fromkeys(by_slug[s] for s in slugs if s in by_slug))
     period = params.get("periode", "").strip()
-    if period and period in periods:
-        state.period = period
+    code = _period_code(period)
+    if code and code in periods:
+        state.period = code
     elif period:
         state.notices.append(
             _("Perioden “%(value)s” findes ikke for denne indikator; viser den nyeste.")
@@ -254,8 +292,12 @@ def _group(
 def _value_at(
     store: SeriesStore, indicator_id: int, area_id: int, period: str
 ) -> tuple[bool, Decimal | None]:
-    cell = next((c for c in store.cells.get((indicator_id, area_id), []) if c.period == period), None)
+    cell = _cell_at(store, indicator_id, area_id, period)
     return cell is not None, cell.value if cell else None
+
+
+def _cell_at(store: SeriesStore, indicator_id: int, area_id: int, period: str) -> Cell | None:
+    return next((c for c in store.cells.get((indicator_id, area_id), []) if c.period == period), None)
 
 
 def _cross_section(
@@ -269,7 +311,8 @@ def _cross_section(
             values[area.id] = value
         elif present:
             page.hidden.append(area)
-    third_of = thirds(values) if values else {}
+    direction = indicator.better_direction
+    third_of = thirds(values, indicator.unit) if values else {}
     group_ids = {a.id for a in page.group_members}
     bars = [
         Bar(
@@ -280,14 +323,17 @@ def _cross_section(
             else "group"
             if area.id in group_ids
             else "other",
-            third=str(THIRD_NAMES[third_of[area.id]]),
+            third=third_name(third_of[area.id], direction),
         )
         for area in units
         if area.id in values
     ]
-    page.third_counts = [(str(THIRD_NAMES[t]), sum(1 for v in third_of.values() if v == t)) for t in range(3)]
+    page.third_counts = [
+        (third_name(t, direction), sum(1 for v in third_of.values() if v == t))
+        for t in thirds_best_first(direction)
+    ]
     if selected and selected.id in third_of:
-        page.selected_third = str(THIRD_NAMES[third_of[selected.id]])
+        page.selected_third = third_name(third_of[selected.id], direction)
     _present, country_value = _value_at(store, indicator.id, country.id, period)
     unit = indicator.unit
     page.bar_description = _describe_cross_section(page, values, selected, country, country_value)
@@ -308,13 +354,17 @@ def _cross_section(
             "other": _("Øvrige"),
         },
         filename=f"{indicator.code}-{period}",
+        value_text=lambda value: format_value(value, unit),
     )
     ordered = sorted(bars, key=lambda bar: (-bar.value, bar.name))
     region_of = {a.name: (a.region.name if a.region else "") for a in units}
     rows = [(bar.name, [region_of[bar.name], bar.value, bar.third]) for bar in ordered]
     rows += [(area.name, [region_of[area.name], None, _("Vises ikke")]) for area in page.hidden]
+    area_of = {a.name: a for a in units}
     if country_value is not None:
         rows.append((country_name(), ["", country_value, ""]))
+        area_of[country_name()] = country
+    cells = {name: _cell_at(store, indicator.id, area.id, period) for name, area in area_of.items()}
     page.bar_table = ChartTable(
         title=title,
         first_column=_("RAR-område") if page.rar_level else _("Kommune"),
@@ -322,6 +372,8 @@ def _cross_section(
         rows=rows,
         unit=unit,
         period_rows=False,
+        provisional=[bool(cells[name] and cells[name].provisional) for name, _values in rows],
+        period=period,
     )
 
 
@@ -356,6 +408,7 @@ def _development(page: ComparisonPage, store: SeriesStore, selected: Area | None
         percent=indicator.unit == Indicator.Unit.PERCENT,
         series=lines,
         filename=f"{indicator.code}-udvikling",
+        value_text=lambda value: format_value(value, indicator.unit),
     )
     page.time_table = table_from_lines(
         title=title, period_label=_("Periode"), unit=indicator.unit, lines=lines
@@ -377,9 +430,20 @@ def _describe_cross_section(
         "high": format_value(max(values.values()), unit) if values else "–",
         "country": format_value(country_value, unit),
     }
-    sentence = (
-        _("%(n)s områder med tal i %(period)s, fra %(low)s til %(high)s; hele landet: %(country)s.") % words
-    )
+    if page.rar_level:
+        # The areas compared are named: eight RAR areas are not "the municipalities".
+        sentence = ngettext(
+            "%(n)s RAR-område med tal i %(period)s, fra %(low)s til %(high)s; hele landet: %(country)s.",
+            "%(n)s RAR-områder med tal i %(period)s, fra %(low)s til %(high)s; hele landet: %(country)s.",
+            len(values),
+        )
+    else:
+        sentence = ngettext(
+            "%(n)s kommune med tal i %(period)s, fra %(low)s til %(high)s; hele landet: %(country)s.",
+            "%(n)s kommuner med tal i %(period)s, fra %(low)s til %(high)s; hele landet: %(country)s.",
+            len(values),
+        )
+    sentence = sentence % words
     if selected is not None and selected.id in values:
         sentence += " " + _("%(name)s: %(value)s, i %(third)s.") % {
             "name": selected.name,

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from decimal import Decimal
-from functools import lru_cache
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
@@ -12,7 +11,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from indicators.models import Indicator
-from indicators.periods import UnknownPeriodFormat, parse_period
+from indicators.periods import period_label
 from municipalities.models import Area
 
 
@@ -21,30 +20,51 @@ def _is_english() -> bool:
 
 
 def format_number(value: Decimal | float, decimals: int = 1) -> str:
-    """A number with the language's separators: 1,234.5 (en) / 1.234,5 (da)."""
-    text = f"{Decimal(str(value)):,.{decimals}f}"
+    """A number with the language's separators: 1,234.5 (en) / 1.234,5 (da); halves round up (1,25 → 1,3)."""
+    text = f"{_rounded(value, decimals):,.{decimals}f}"
     if _is_english():
         return text
     return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+
+
+def _rounded(value: Decimal | float, decimals: int) -> Decimal:
+    rounded = Decimal(str(value)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    # -0.04 is printed "0,0", never "-0,0".
+    return rounded.copy_abs() if rounded.is_zero() else rounded
+
+
+def decimals_shown(unit: str) -> int:
+    """How many decimals a value of this unit is written with: counts none, percentages and rates one."""
+    return 0 if unit == Indicator.Unit.COUNT else 1
+
+
+def as_printed(value: Decimal | float, unit: str) -> Decimal:
+    """The value as the page writes it (rounded to the decimals shown): what every word about it is decided on."""
+    return _rounded(value, decimals_shown(unit))
+
+
+def compare_printed(value: Decimal | float, reference: Decimal | float, unit: str) -> int:
+    """-1, 0 or 1 as value is below, equal to or above reference *as both are printed* (1,44 and 1,36 are equal)."""
+    a, b = as_printed(value, unit), as_printed(reference, unit)
+    return (a > b) - (a < b)
 
 
 def format_value(value: Decimal | float | None, unit: str) -> str:
     """A value with its unit: "4,6 %" (da, with a no-break space) / "4.6%" (en); counts without decimals; None as a dash."""
     if value is None:
         return "–"
-    if unit == Indicator.Unit.COUNT:
-        return format_number(value, 0)
-    number = format_number(value, 1)
+    number = format_number(value, decimals_shown(unit))
     if unit == Indicator.Unit.PERCENT:
         # Danish puts a space before %, a non-breaking one so "58,0 %" never breaks across lines.
         return f"{number}%" if _is_english() else f"{number}\N{NO-BREAK SPACE}%"
     return number
 
 
-def format_change(value: Decimal | float, unit: str) -> str:
-    """A signed change: percent changes are in percentage points."""
+def format_change(old: Decimal | float, new: Decimal | float, unit: str) -> str:
+    """The signed change between two values as printed (1,4 → 1,4 is "±0,0"); percent changes in percentage points."""
+    value = as_printed(new, unit) - as_printed(old, unit)
     sign = "+" if value > 0 else ("−" if value < 0 else "±")
-    number = format_number(abs(value), 0 if unit == Indicator.Unit.COUNT else 1)
+    number = format_number(abs(value), decimals_shown(unit))
     if unit == Indicator.Unit.PERCENT:
         return _("%(sign)s%(number)s procentpoint") % {"sign": sign, "number": number}
     return f"{sign}{number}"
@@ -52,28 +72,7 @@ def format_change(value: Decimal | float, unit: str) -> str:
 
 def format_period(code: str) -> str:
     """A period for people: 2023M09 → "september 2023" / "September 2023", 2023Q02 → "2. kvartal 2023"."""
-    return _period_label(code, get_language() or "da")
-
-
-@lru_cache(maxsize=4096)
-def _period_label(code: str, language: str) -> str:
-    # Cached per language: the same few dozen periods are written hundreds of times per page.
-    try:
-        period = parse_period(code)
-    except UnknownPeriodFormat:
-        return code
-    # The number after the type letters: month, quarter or half (2023M09, 2023Q02, 2023QMAT02, 2023H1).
-    year, digits = code[:4], "".join(ch for ch in code[4:] if ch.isdigit())
-    n = int(digits) if digits else 0
-    if period.type in {"M", "MYTD"}:
-        return date_format(period.start, "F Y")
-    if period.type == "Q":
-        return _("%(n)s. kvartal %(year)s") % {"n": n, "year": year}
-    if period.type == "QMAT":
-        return _("12 mdr. til %(n)s. kvartal %(year)s") % {"n": n, "year": year}
-    if period.type == "H":
-        return _("%(n)s. halvår %(year)s") % {"n": n, "year": year}
-    return year
+    return period_label(code)
 
 
 def format_date(moment: datetime | date) -> str:

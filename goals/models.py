@@ -226,7 +226,7 @@ class Target(models.Model):
     def clean(self) -> None:
         errors: dict[str, str] = {}
         if not self.target_period:
-            errors["target_period"] = _("Angiv målperioden, fx 2024M12.")
+            errors["target_period"] = _("Angiv målperioden, fx december 2024.")
         for field in ("baseline_period", "target_period"):
             code = getattr(self, field)
             if code:

@@ -19,12 +19,12 @@ from django.utils.translation import gettext_lazy
 
 from goals.models import ChiefAssignment, Goal, GoalSet, Plan, PlanGoal, Target
 from indicators.models import Indicator
-from indicators.periods import UnknownPeriodFormat, parse_period
+from indicators.periods import PERIOD_EXAMPLES, UnknownPeriodFormat, parse_period_text, period_label
 from municipalities.models import Area
 
-PERIOD_HELP = gettext_lazy(
-    "Skriv perioden, som Jobindsats gør: 2024M12 (måned), 2024Q04 (kvartal), 2024H1 (halvår) eller 2024 (år)."
-)
+PERIOD_FIELDS = ("baseline_period", "target_period")
+# Room for the longest period in words ("12 mdr. til 4. kvartal 2024"); what is stored is the code.
+PERIOD_TEXT_MAX_LENGTH = 40
 
 
 class PlanForm(forms.ModelForm):
@@ -58,7 +58,6 @@ class TargetForm(forms.ModelForm):
             "narrative",
         ]
         widgets = {"narrative": forms.Textarea(attrs={"rows": 2})}
-        help_texts = {"baseline_period": PERIOD_HELP, "target_period": PERIOD_HELP}
         # Danish users type 4,1; English users 4.1.
         localized_fields = ["baseline_value", "target_value"]
 
@@ -68,6 +67,17 @@ class TargetForm(forms.ModelForm):
         self.fields["indicator"].queryset = Indicator.objects.filter(is_active=True)
         if self.instance.pk:
             self.fields["goal"].initial = self.instance.plan_goal.goal_id
+        for name in PERIOD_FIELDS:
+            # People read and type periods in words ("december 2024"); the stored code is shown in words too.
+            model_field = self.fields[name]
+            self.fields[name] = forms.CharField(
+                label=model_field.label,
+                required=model_field.required,
+                max_length=PERIOD_TEXT_MAX_LENGTH,
+                help_text=PERIOD_EXAMPLES,
+            )
+            if self.initial.get(name):
+                self.initial[name] = period_label(self.initial[name])
         for name in ("baseline_value", "target_value"):
             if self.initial.get(name) is not None:
                 self.initial[name] = _without_trailing_zeros(self.initial[name])
@@ -105,19 +115,13 @@ def _without_trailing_zeros(value: Decimal) -> Decimal:
 
 
 def _period_code(value: str) -> str:
-    """A period code as Jobindsats writes it (2024m12 → 2024M12), or a message saying how to write it."""
-    code = value.strip().upper()
-    if not code:
-        return code
+    """The code of a period typed in words or as a code ("marts 2024", 2024m03 → 2024M03), or what to write."""
+    if not value.strip():
+        return ""
     try:
-        parse_period(code)
-    except UnknownPeriodFormat:
-        raise forms.ValidationError(
-            _("“%(value)s” er ikke en periode, Måltavlen kender. %(help)s"),
-            params={"value": value[:30], "help": PERIOD_HELP},
-            code="unknown_period",
-        ) from None
-    return code
+        return parse_period_text(value).code
+    except UnknownPeriodFormat as error:
+        raise forms.ValidationError(str(error), code="unknown_period") from None
 
 
 class BaseTargetFormSet(forms.BaseModelFormSet):

@@ -10,12 +10,10 @@ from django.db import models
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from goals.formatting import format_period, format_value
+from goals.formatting import compare_printed, format_period, format_value
 from indicators.periods import months_between
 
 UP, DOWN = "up", "down"
-# A change smaller than this share of the earlier value counts as "about unchanged".
-FLAT_TOLERANCE = Decimal("0.01")
 
 
 class Status(models.TextChoices):
@@ -77,9 +75,10 @@ def better_direction(spec: TargetSpec, baseline: Decimal) -> str:
     return DOWN if spec.target_value < baseline else UP
 
 
-def is_at_least_as_good(value: Decimal, reference: Decimal, direction: str) -> bool:
-    """Whether value is as good as reference or better, given which way is better."""
-    return value >= reference if direction == UP else value <= reference
+def is_at_least_as_good(value: Decimal, reference: Decimal, direction: str, unit: str) -> bool:
+    """Whether value is as good as reference or better as both are printed, given which way is better."""
+    relation = compare_printed(value, reference, unit)
+    return relation >= 0 if direction == UP else relation <= 0
 
 
 def assess(*, target: TargetSpec | None, points: list[Point], unit: str) -> Assessment:
@@ -115,7 +114,7 @@ def assess(*, target: TargetSpec | None, points: list[Point], unit: str) -> Asse
         "target_period": format_period(target.target_period),
     }
     start = _("Fra basis %(baseline)s i %(baseline_period)s til %(latest)s i %(latest_period)s; ") % words
-    if is_at_least_as_good(latest.value, target.target_value, direction):
+    if is_at_least_as_good(latest.value, target.target_value, direction, unit):
         text = start + _("målet er %(target)s i %(target_period)s, og det er allerede nået.") % words
         return Assessment(Status.ON_TRACK, text, latest=latest)
     if latest.start >= target.target_start:
@@ -126,7 +125,10 @@ def assess(*, target: TargetSpec | None, points: list[Point], unit: str) -> Asse
     expected = base_value + (target.target_value - base_value) * elapsed / total
     projected = base_value + (latest.value - base_value) * total / elapsed
     words["projected"] = format_value(projected, unit)
-    if is_at_least_as_good(latest.value, expected, direction):
+    # "On track" is "the latest value is at least what a straight line from baseline to target expects", which
+    # is the same as "the pace's projection reaches the target"; the projection and the target are printed in
+    # the sentence, so the rule is decided on them as printed.
+    if is_at_least_as_good(projected, target.target_value, direction, unit):
         text = (
             start
             + _("målet er %(target)s i %(target_period)s; i dette tempo nås det (%(projected)s).") % words
@@ -139,11 +141,9 @@ def assess(*, target: TargetSpec | None, points: list[Point], unit: str) -> Asse
     return Assessment(Status.NOT_ON_TRACK, text, latest, expected, projected)
 
 
-def trend(old: Decimal, new: Decimal) -> str:
-    """Whether new is "up", "down" or "flat" against old (flat: within FLAT_TOLERANCE of old)."""
-    if abs(new - old) <= abs(old) * FLAT_TOLERANCE:
-        return "flat"
-    return "up" if new > old else "down"
+def trend(old: Decimal, new: Decimal, unit: str) -> str:
+    """Whether new is "up", "down" or "flat" against old, as both are printed (1,36 → 1,44 is 1,4 → 1,4: flat)."""
+    return {1: "up", -1: "down", 0: "flat"}[compare_printed(new, old, unit)]
 
 
 def year_before(points: list[Point]) -> Point | None:
@@ -181,10 +181,8 @@ def describe(
         sentence = {
             "up": _("%(name)s steg fra %(old)s i %(old_period)s til %(new)s i %(new_period)s"),
             "down": _("%(name)s faldt fra %(old)s i %(old_period)s til %(new)s i %(new_period)s"),
-            "flat": _(
-                "%(name)s var stort set uændret: %(new)s i %(new_period)s mod %(old)s i %(old_period)s"
-            ),
-        }[trend(earlier.value, latest.value)] % words
+            "flat": _("%(name)s var uændret: %(new)s i %(new_period)s og i %(old_period)s"),
+        }[trend(earlier.value, latest.value, unit)] % words
     sentence += _target_clause(target, assessment, unit)
     sentence += _country_clause(latest, country, unit)
     return sentence + "."
@@ -206,9 +204,9 @@ def _country_clause(latest: Point, country: list[Point], unit: str) -> str:
     if same is None:
         return ""
     words = {"country": format_value(same.value, unit)}
-    relation = trend(same.value, latest.value)
+    relation = trend(same.value, latest.value, unit)
     if relation == "up":
-        return _(", over hele landet (%(country)s)") % words
+        return _(", over landsgennemsnittet (%(country)s)") % words
     if relation == "down":
-        return _(", under hele landet (%(country)s)") % words
+        return _(", under landsgennemsnittet (%(country)s)") % words
     return _(", på niveau med hele landet (%(country)s)") % words

@@ -8,9 +8,11 @@ from datetime import date, datetime
 from decimal import Decimal
 from statistics import median
 
+from django.utils.translation import gettext as _
+
 from goals.formatting import format_period, format_value
 from goals.progress import Point
-from indicators.charts import LineSeries
+from indicators.charts import LineSeries, Marker
 
 
 @dataclass
@@ -84,7 +86,11 @@ class SeriesStore:
 
 @dataclass(frozen=True)
 class ChartTable:
-    """A chart's numbers as a table: one row per period (or area), one column per line (or fact)."""
+    """A chart's numbers as a table: one row per period (or area), one column per line (or fact).
+
+    `provisional` flags each row whose values may still be revised; `period` is the one period of a table with a
+    row per area; `notes` are the target and baseline as the chart marks them, in words.
+    """
 
     title: str
     first_column: str
@@ -92,6 +98,9 @@ class ChartTable:
     rows: list[tuple[str, list[Decimal | str | None]]]
     unit: str
     period_rows: bool = True
+    provisional: list[bool] = field(default_factory=list)
+    period: str = ""
+    notes: list[str] = field(default_factory=list)
 
     def display_rows(self) -> list[tuple[str, list[str]]]:
         """Rows with the first cell and the values written for people in the page language."""
@@ -103,15 +112,49 @@ class ChartTable:
             for key, values in self.rows
         ]
 
+    def value_columns(self) -> list[bool]:
+        """Per column, whether it holds values of the indicator's unit (rather than words such as a region)."""
+        return [
+            all(not isinstance(values[i], str) for _key, values in self.rows)
+            for i in range(len(self.columns))
+        ]
 
-def table_from_lines(*, title: str, period_label: str, unit: str, lines: list[LineSeries]) -> ChartTable:
-    """The numbers behind a line chart: periods down, lines across."""
-    starts: dict[str, date] = {}
+
+def table_from_lines(
+    *,
+    title: str,
+    period_label: str,
+    unit: str,
+    lines: list[LineSeries],
+    markers: tuple[Marker | None, ...] = (),
+) -> ChartTable:
+    """The numbers behind a line chart: periods down, lines across, then the baseline and target it marks."""
+    shown = [m for m in markers if m is not None and m.period]
+    starts: dict[str, date] = {m.period: m.start for m in shown}
     values: dict[tuple[str, str], Decimal | None] = {}
+    provisional: set[str] = set()
     for line in lines:
-        for period, start, value in zip(line.periods, line.starts, line.values, strict=True):
+        flags = line.provisional or [False] * len(line.periods)
+        for period, start, value, flag in zip(line.periods, line.starts, line.values, flags, strict=True):
             starts[period] = start
             values[(line.name, period)] = value
+            if flag:
+                provisional.add(period)
     periods = sorted(starts, key=starts.__getitem__)
-    rows = [(p, [values.get((line.name, p)) for line in lines]) for p in periods]
-    return ChartTable(title, period_label, [line.name for line in lines], rows, unit)
+    rows = [
+        (
+            p,
+            [values.get((line.name, p)) for line in lines]
+            + [m.value if m.period == p else None for m in shown],
+        )
+        for p in periods
+    ]
+    notes = [
+        _("%(label)s: %(value)s i %(period)s")
+        % {"label": m.label, "value": format_value(m.value, unit), "period": format_period(m.period)}
+        for m in shown
+    ]
+    columns = [line.name for line in lines] + [m.label for m in shown]
+    return ChartTable(
+        title, period_label, columns, rows, unit, provisional=[p in provisional for p in periods], notes=notes
+    )

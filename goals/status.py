@@ -268,21 +268,34 @@ def _indicator_panel(
     source = _("Kilde: Jobindsats.dk (STAR), data hentet %(date)s · Måltavlen") % {
         "date": format_date(fetched) if fetched else "–"
     }
+    target_marker = (
+        Marker(_("Mål"), target.target_period_start, target.target_value, target.target_period)
+        if target
+        else None
+    )
+    baseline_marker = (
+        Marker(_("Basis"), target.baseline_period_start, target.baseline_value, target.baseline_period)
+        if target and target.baseline_value is not None and target.baseline_period_start
+        else None
+    )
     figure = line_chart(
         title=title,
         source=source,
         y_title=_("Procent") if unit == Indicator.Unit.PERCENT else _("Antal") if is_count else _("Værdi"),
         percent=unit == Indicator.Unit.PERCENT,
         series=lines,
-        target=Marker(_("Mål"), target.target_period_start, target.target_value) if target else None,
-        baseline=(
-            Marker(_("Basis"), target.baseline_period_start, target.baseline_value)
-            if target and target.baseline_value is not None and target.baseline_period_start
-            else None
-        ),
+        target=target_marker,
+        baseline=baseline_marker,
         filename=f"{ctx.municipality.slug}-{indicator.code}",
+        value_text=lambda value: format_value(value, unit),
     )
-    table = table_from_lines(title=title, period_label=_("Periode"), unit=unit, lines=lines)
+    table = table_from_lines(
+        title=title,
+        period_label=_("Periode"),
+        unit=unit,
+        lines=lines,
+        markers=(baseline_marker, target_marker),
+    )
     panel = IndicatorPanel(
         chart_id=f"chart-{goal.number}-{indicator.code}",
         indicator=indicator,
@@ -316,5 +329,5 @@ def _indicator_panel(
         }
         earlier = year_before(points)
         if earlier is not None:
-            panel.change_text = format_change(latest.value - earlier.value, unit)
+            panel.change_text = format_change(earlier.value, latest.value, unit)
     return panel

@@ -6,12 +6,16 @@ marker symbol, dash style or bar pattern so that no meaning rests on colour alon
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from math import ceil
 
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+
+from indicators.periods import UnknownPeriodFormat, parse_period, period_label
 
 # role → (colour, line dash, marker symbol); Okabe-Ito.
 LINE_STYLES = {
@@ -44,6 +48,7 @@ class Marker:
     label: str
     start: date
     value: Decimal
+    period: str = ""
 
 
 @dataclass(frozen=True)
@@ -72,6 +77,51 @@ def _float(value: Decimal | None) -> float | None:
 
 def _iso(day: date) -> str:
     return day.isoformat()
+
+
+ValueText = Callable[[Decimal], str]
+# At most this many labelled periods on the x axis; more would overlap even on a wide screen.
+MAX_PERIOD_TICKS = 8
+
+
+def _plain(value: Decimal) -> str:
+    return format(value, "f")
+
+
+def _value_texts(values: list[Decimal | None], value_text: ValueText) -> list[str]:
+    """The values as the page writes them (number and unit), for tooltips: "1,4 %" rather than Plotly's 1.4."""
+    return [value_text(value) if value is not None else "" for value in values]
+
+
+def period_axis(periods: dict[str, date]) -> dict:
+    """The x axis of a chart over periods, labelled as people name them (never "2024-07" for a half-year).
+
+    Months: a date axis with month ticks written by Plotly in the page's locale ("mar. 2024"); quarters,
+    half-years and years: a tick at each period (thinned to MAX_PERIOD_TICKS, newest kept) named by period_label.
+    """
+    axis: dict = {"type": "date"}
+    ordered = sorted(periods.items(), key=lambda item: item[1])
+    types = set()
+    for code, _start in ordered:
+        try:
+            types.add(parse_period(code).type)
+        except UnknownPeriodFormat:
+            types.add("?")
+    if not ordered:
+        return axis | {"tickformat": "%b %Y"}
+    if types <= {"M", "MYTD"}:
+        first, last = ordered[0][1], ordered[-1][1]
+        months = (last.year - first.year) * 12 + last.month - first.month
+        step = next((k for k in (1, 2, 3, 6, 12) if months // k < MAX_PERIOD_TICKS), 24)
+        # A month step keeps every tick on a month's first day: a short range never repeats a month's name.
+        return axis | {"tickformat": "%b %Y", "dtick": f"M{step}", "tick0": "2000-01-01"}
+    step = ceil(len(ordered) / MAX_PERIOD_TICKS)
+    shown = ordered[::-1][::step][::-1]
+    return axis | {
+        "tickmode": "array",
+        "tickvals": [_iso(start) for _code, start in shown],
+        "ticktext": [period_label(code) for code, _start in shown],
+    }
 
 
 def _layout(*, title: str, source: str, y_title: str, percent: bool) -> dict:
@@ -129,7 +179,7 @@ def _config(filename: str) -> dict:
     }
 
 
-def _line_traces(series: LineSeries, value_format: str) -> list[dict]:
+def _line_traces(series: LineSeries, value_text: ValueText) -> list[dict]:
     colour, dash, symbol = LINE_STYLES[series.role]
     flags = series.provisional or [False] * len(series.values)
     final_idx = [i for i, flag in enumerate(flags) if not flag]
@@ -144,10 +194,12 @@ def _line_traces(series: LineSeries, value_format: str) -> list[dict]:
             "legendgroup": series.name,
             "x": [_iso(series.starts[i]) for i in indexes],
             "y": [_float(series.values[i]) for i in indexes],
-            "text": [series.periods[i] for i in indexes],
+            "text": [period_label(series.periods[i]) for i in indexes],
+            "customdata": _value_texts([series.values[i] for i in indexes], value_text),
             "line": {"color": colour, "dash": line_dash, "width": 2.5 if series.role == "main" else 2},
             "marker": {"symbol": symbol, "size": 7, "color": colour},
-            "hovertemplate": f"%{{text}}: %{{y:{value_format}}}<extra>{name}</extra>",
+            # "marts 2024: 1,4 %": the period in words and the value with its unit, as the table writes them.
+            "hovertemplate": f"%{{text}}: %{{customdata}}<extra>{name}</extra>",
         }
 
     traces = [trace(final_idx, series.name, dash, True)]
@@ -169,12 +221,15 @@ def line_chart(
     target: Marker | None = None,
     baseline: Marker | None = None,
     filename: str = "maaltavlen",
+    value_text: ValueText = _plain,
 ) -> dict:
-    """A development-over-time chart: areas as lines, provisional months dashed, target and baseline marked."""
-    value_format = ".1f" if percent else ",.0f"
+    """A development-over-time chart: areas as lines, provisional months dashed, target and baseline marked.
+
+    value_text writes a value with its unit in the page language (the tooltips show what the table shows).
+    """
     data: list[dict] = []
     for one in series:
-        data.extend(_line_traces(one, value_format))
+        data.extend(_line_traces(one, value_text))
     for marker, colour, symbol in ((baseline, BASELINE_COLOUR, "x"), (target, TARGET_COLOUR, "star")):
         if marker is None:
             continue
@@ -186,6 +241,14 @@ def line_chart(
                 "x": [_iso(marker.start)],
                 "y": [_float(marker.value)],
                 "text": [marker.label],
+                "customdata": [
+                    ": ".join(
+                        filter(
+                            None,
+                            [period_label(marker.period) if marker.period else "", value_text(marker.value)],
+                        )
+                    )
+                ],
                 "textposition": "top center",
                 "marker": {
                     "symbol": symbol,
@@ -193,11 +256,13 @@ def line_chart(
                     "color": colour,
                     "line": {"width": 1, "color": "#000"},
                 },
-                "hovertemplate": f"%{{text}}: %{{y:{value_format}}}<extra></extra>",
+                "hovertemplate": "%{text}, %{customdata}<extra></extra>",
             }
         )
     layout = _layout(title=title, source=source, y_title=y_title, percent=percent)
-    layout["xaxis"] = {"type": "date", "gridcolor": "#eef0f3", "tickformat": "%Y-%m"}
+    periods = {p: start for one in series for p, start in zip(one.periods, one.starts, strict=True)}
+    periods |= {m.period: m.start for m in (baseline, target) if m is not None and m.period}
+    layout["xaxis"] = {"gridcolor": "#eef0f3"} | period_axis(periods)
     if target is not None and baseline is not None:
         layout["shapes"] = [
             {
@@ -223,9 +288,9 @@ def bar_chart(
     country_value: Decimal | None,
     legend_names: dict[str, str],
     filename: str = "maaltavlen",
+    value_text: ValueText = _plain,
 ) -> dict:
     """Areas as bars, sorted highest first, the selected area and its group patterned, the country a line."""
-    value_format = ".1f" if percent else ",.0f"
     ordered = sorted(bars, key=lambda bar: (-bar.value, bar.name))
     names = [bar.name for bar in ordered]
     data: list[dict] = []
@@ -240,13 +305,13 @@ def bar_chart(
                 "name": legend_names[role],
                 "x": [bar.name for bar in members],
                 "y": [_float(bar.value) for bar in members],
-                "customdata": [bar.third for bar in members],
+                "customdata": [[value_text(bar.value), bar.third] for bar in members],
                 "marker": {
                     "color": colour,
                     "line": {"color": "#000000", "width": 1 if role != "other" else 0},
                     "pattern": {"shape": pattern, "fgcolor": "#ffffff", "size": 6, "fillmode": "overlay"},
                 },
-                "hovertemplate": f"%{{x}}: %{{y:{value_format}}} (%{{customdata}})<extra></extra>",
+                "hovertemplate": "%{x}: %{customdata[0]} (%{customdata[1]})<extra></extra>",
             }
         )
     if country_value is not None and names:
@@ -258,7 +323,8 @@ def bar_chart(
                 "x": [names[0], names[-1]],
                 "y": [_float(country_value)] * 2,
                 "line": {"color": "#000000", "dash": "dash", "width": 2},
-                "hovertemplate": f"{country_name}: %{{y:{value_format}}}<extra></extra>",
+                "customdata": [value_text(country_value)] * 2,
+                "hovertemplate": f"{country_name}: %{{customdata}}<extra></extra>",
             }
         )
     layout = _layout(title=title, source=source, y_title=y_title, percent=percent)

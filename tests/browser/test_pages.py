@@ -1,5 +1,6 @@
 """What a jobcenter chief and a committee chair see in Chromium: charts drawn, no axe-core violations, keyboard use."""
 
+import re
 import struct
 
 import pytest
@@ -252,3 +253,17 @@ def test_a_phone_never_scrolls_the_page_sideways_only_the_charts(page, dashboard
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     h1 = page.locator("h1").bounding_box()
     assert h1["x"] + h1["width"] <= 390
+
+
+@pytest.mark.parametrize(
+    ("path", "month_name"),
+    [
+        (STATUS_PAGE, r"(jan|feb|mar|apr|maj|jun|jul|aug|sep|okt|nov|dec)\. \d{4}|maj \d{4}"),
+        ("/en" + STATUS_PAGE, r"(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4}"),
+    ],
+)
+def test_time_axes_name_months_in_the_pages_language_not_iso_codes(page, dashboard_data, path, month_name):
+    open_with_charts(page, path)
+
+    ticks = page.locator("#chart-3-mm13-andel-beskaeftigede .xtick text").all_text_contents()
+    assert ticks and all(re.fullmatch(month_name, tick) for tick in ticks), ticks

@@ -7,10 +7,11 @@ from decimal import Decimal
 
 import pytest
 
-from goals.comparison import thirds
+from goals.comparison import third_name, thirds
 from indicators.models import Indicator
 from municipalities.models import Area
 from tests.goals.conftest import build_observations, monthly_periods, share_value
+from tests.goals.test_exports import read_csv
 
 URL = "/sammenlign/mm17-andel-opkvalificering/"
 
@@ -26,7 +27,7 @@ def bar_roles(body: str) -> dict[str, list[str]]:
 
 def test_thirds_split_evenly_and_ties_share_the_higher_third():
     values = {i: Decimal(v) for i, v in enumerate(["9", "8", "7", "6", "5", "4", "3", "2", "1"])}
-    assert sorted(thirds(values).values()) == [0, 0, 0, 1, 1, 1, 2, 2, 2]
+    assert sorted(thirds(values, "percent").values()) == [0, 0, 0, 1, 1, 1, 2, 2, 2]
 
     tied = {
         1: Decimal("5"),
@@ -36,7 +37,7 @@ def test_thirds_split_evenly_and_ties_share_the_higher_third():
         5: Decimal("1"),
         6: Decimal("0"),
     }
-    result = thirds(tied)
+    result = thirds(tied, "percent")
     assert result[1] == result[2] == result[3] == result[4] == 0
     assert result[5] == 2 and result[6] == 2
 
@@ -251,8 +252,11 @@ def test_thirds_are_named_by_value_and_the_better_direction_is_said_beside_them(
     ).content.decode()
 
     sentence = body.split('class="selected-third"', 1)[1].split("</p>", 1)[0]
-    assert re.search(r"is in the (highest|middle|lowest) third\.</strong>\s*Lower is better\.", sentence)
-    assert "top third" not in body.lower()
+    pattern = (
+        r"is in the (best third \(lowest values\)|middle third|worst third \(highest values\))\.</strong>"
+    )
+    assert re.search(pattern + r"\s*Lower is better\.", sentence)
+    assert "top third" not in body.lower() and "highest third" not in body.lower()
 
 
 def test_rar_level_page_offers_no_groups_and_its_own_permalink_raises_no_notice(client, reference_data):
@@ -281,3 +285,61 @@ def test_an_ignored_value_is_shown_back_in_quotes_with_control_characters_as_que
     body = client.get(URL, {"kommune": "rand\x00ers\x1b"}).content.decode()
 
     assert "Kommunen “rand?ers?” findes ikke og er ignoreret." in body
+
+
+def test_thirds_are_decided_on_the_values_as_printed():
+    # Holstebro 1,54 % and Stevns 1,45 % are both shown as 1,5 %: they must not land in different thirds.
+    values = dict(enumerate(["3.0", "2.0", "1.54", "1.45", "1.2", "1.1", "1.0", "0.9", "0.8"]))
+    result = thirds({key: Decimal(v) for key, v in values.items()}, "percent")
+
+    assert result[2] == result[3] == 0
+    assert result[4] == 1 and result[8] == 2
+
+
+@pytest.mark.parametrize(
+    ("direction", "highest", "lowest"),
+    [
+        ("up", "Bedste tredjedel (højeste værdier)", "Dårligste tredjedel (laveste værdier)"),
+        ("down", "Dårligste tredjedel (højeste værdier)", "Bedste tredjedel (laveste værdier)"),
+        ("neutral", "Højeste tredjedel", "Laveste tredjedel"),
+    ],
+)
+def test_thirds_are_named_by_merit_with_the_value_order_beside(direction, highest, lowest):
+    assert third_name(0, direction) == highest
+    assert third_name(1, direction) == "Midterste tredjedel"
+    assert third_name(2, direction) == lowest
+
+
+def test_rar_level_page_names_the_rar_areas_and_ranks_lower_values_best(client, reference_data):
+    _rar_level_observations()
+
+    body = client.get("/sammenlign/forgaeves-rekrutteringer-andel/", {"kommune": "randers"}).content.decode()
+
+    assert "RAR-områderne deles i tre lige store grupper" in body and "Kommunerne deles" not in body
+    assert "<h1>Sammenlign RAR-områderne:" in body
+    description = body.split('id="chart-comparison-description">', 1)[1].split("</p>", 1)[0]
+    assert description.startswith(f"{Area.objects.filter(kind='rar').count()} RAR-områder med tal i")
+    thirds_list = body.split('<ul class="thirds">', 1)[1].split("</ul>", 1)[0]
+    assert thirds_list.index("Bedste tredjedel (laveste værdier)") < thirds_list.index("Dårligste tredjedel")
+
+
+def test_equal_printed_values_share_a_third_on_the_page(client, reference_data):
+    indicator = Indicator.objects.get(code="forgaeves-rekrutteringer-andel")
+    rars = sorted(Area.objects.filter(kind="rar"), key=lambda a: a.name)
+    raw = ["30.0", "25.0", "15.54", "15.45", "12.0", "11.0", "10.0", "9.0"][: len(rars)]
+    value_of = {area.id: Decimal(v) for area, v in zip(rars, raw, strict=False)}
+    periods = [("2023H2", date(2023, 7, 1))]
+    build_observations(indicator, rars, periods, lambda a, i: value_of[a.id], provisional_last=0)
+
+    response = client.get("/sammenlign/forgaeves-rekrutteringer-andel/fordeling.csv")
+
+    rows = {row[0]: row for row in read_csv(response.content)[1:]}
+    assert rows[rars[2].name][3] == rows[rars[3].name][3] == "Dårligste tredjedel (højeste værdier)"
+
+
+def test_the_period_may_be_written_in_words_in_the_address(client, share_data):
+    body = client.get(URL, {"kommune": "randers", "periode": "juni 2024"}).content.decode()
+
+    assert "Alle kommuner, juni 2024" in body
+    assert 'class="notices"' not in body
+    assert "periode=2024M06" in body  # the permalink keeps the code

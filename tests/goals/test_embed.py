@@ -54,4 +54,4 @@ def test_comparison_embed_describes_the_chart_in_words(client, share_data):
     ).content.decode()
 
     description = body.split('id="chart-comparison-description">', 1)[1].split("</p>", 1)[0]
-    assert "områder med tal i" in description and "Randers:" in description
+    assert "98 kommuner med tal i" in description and "Randers:" in description

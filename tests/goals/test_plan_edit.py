@@ -136,8 +136,13 @@ def test_anonymous_status_page_offers_plan_keepers_a_way_in(client, reference_da
         ),
         ({"targets-0-target_value": "120"}, "target_value", "En procentsats skal ligge mellem 0 og 100"),
         ({"targets-0-baseline_value": "-3"}, "baseline_value", "En procentsats skal ligge mellem 0 og 100"),
-        ({"targets-0-target_period": "december 2024"}, "target_period", "2024M12 (måned)"),
-        ({"targets-0-baseline_period": "2023-12"}, "baseline_period", "2023-12"),
+        ({"targets-0-target_period": "decembre 2024"}, "target_period", "Skriv fx “marts 2024”"),
+        ({"targets-0-baseline_period": "2023-13"}, "baseline_period", "“2023-13” er ikke en periode"),
+        (
+            {"targets-0-target_period": "3. halvår 2024"},
+            "target_period",
+            "“3. halvår 2024” er ikke en periode",
+        ),
         ({"targets-0-target_period": ""}, "target_period", "Dette felt er påkrævet"),
         ({"targets-0-target_value": ""}, "target_value", "Dette felt er påkrævet"),
         ({"targets-0-target_value": "fem"}, "target_value", "Indtast et tal"),
@@ -231,7 +236,7 @@ def test_english_editor_names_the_goal_field_and_explains_period_codes(client, r
     html = client.get("/en" + URL).content.decode()
 
     assert '<label for="id_targets-0-goal">The minister&#x27;s goal:</label>' in html
-    assert "Write the period as Jobindsats does: 2024M12 (month)" in html
+    assert "Write e.g. “March 2024”, “Q1 2024”, “H2 2024” or “2024”" in html
     assert "Link to the decision" in html
 
 
@@ -267,6 +272,42 @@ def test_the_same_indicator_twice_under_one_goal_is_refused(client, randers_chie
     error = response.content.decode().split('id="id_targets-1-indicator_error"', 1)[1].split("</ul>", 1)[0]
     assert "Indikatoren har allerede et måltal under dette mål" in error
     assert not Target.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("typed", "code"),
+    [
+        ("marts 2024", "2024M03"),
+        ("Mar. 2024", "2024M03"),
+        ("2. halvår 2023", "2023H2"),
+        ("H2 2023", "2023H2"),
+        ("1. kvartal 2024", "2024Q01"),
+        ("September 2023", "2023M09"),
+        ("2023", "2023"),
+        ("2024q1", "2024Q01"),
+    ],
+)
+def test_periods_are_typed_in_words_or_as_codes_and_stored_as_codes(client, randers_chief, typed, code):
+    goal = Goal.objects.get(goal_set__year=2024, number=2)
+    indicator = Indicator.objects.get(code="mm17-andel-opkvalificering")
+    client.force_login(randers_chief)
+    data = new_plan_post(goal.id, indicator.id) | {"targets-0-baseline_period": typed}
+    data["targets-0-target_period"] = "december 2024"
+
+    assert client.post(URL, data).status_code == 302
+    target = Target.objects.get()
+    assert (target.baseline_period, target.target_period) == (code, "2024M12")
+
+
+def test_the_editor_shows_stored_periods_in_words(client, randers_chief, demo_plans):
+    client.force_login(randers_chief)
+
+    html = client.get(URL).content.decode()
+    assert 'name="targets-0-target_period" value="december 2024"' in html
+    assert "2024M12" not in html.split('id="plan-form"', 1)[1]
+
+    english = client.get("/en" + URL).content.decode()
+    assert 'name="targets-0-target_period" value="December 2024"' in english
 
 
 def test_the_editor_shows_stored_values_as_typed_without_trailing_zeros(client, randers_chief, demo_plans):

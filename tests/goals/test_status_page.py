@@ -239,3 +239,30 @@ def test_a_panel_whose_figures_are_all_hidden_says_so_instead_of_no_figures_yet(
     assert "Alle tal for perioden er skjult" in panel
     assert "skjult efter reglen for små tal" in panel  # the chart's description, too
     assert "Der er endnu ingen tal" not in panel
+
+
+def test_half_year_chart_is_labelled_and_explained_in_words_with_the_unit(client, demo_plans):
+    indicator = Indicator.objects.get(code="forgaeves-rekrutteringer-andel")
+    areas = list(Area.objects.filter(kind__in=["rar", "country"]))
+    periods = [("2023H1", date(2023, 1, 1)), ("2023H2", date(2023, 7, 1)), ("2024H1", date(2024, 1, 1))]
+    build_observations(indicator, areas, periods, lambda a, i: Decimal(30 - i), provisional_last=0)
+
+    body = client.get("/kommune/randers/", {"aar": "2024"}).content.decode()
+
+    chart = figure(body, "chart-5-forgaeves-rekrutteringer-andel")
+    assert chart["layout"]["xaxis"]["ticktext"] == ["1. halvår 2023", "2. halvår 2023", "1. halvår 2024"]
+    line = chart["data"][0]
+    assert line["text"][0] == "1. halvår 2023" and line["customdata"][0] == "30,0\xa0%"
+    table = body.split('id="chart-5-forgaeves-rekrutteringer-andel-panel"', 1)[1].split("</table>", 1)[0]
+    assert '<th scope="row">2. halvår 2023</th>' in table and "2023H2" not in table
+
+
+def test_status_table_shows_the_target_and_baseline_the_chart_marks(client, share_data):
+    body = client.get("/kommune/randers/", {"aar": "2023"}).content.decode()
+
+    panel = body.split('id="chart-2-mm17-andel-opkvalificering-panel"', 1)[1].split("</table>", 1)[0]
+    assert '<th scope="col">Basis</th>' in panel and '<th scope="col">Mål</th>' in panel
+    row = panel.split('<th scope="row">december 2022</th>', 1)[1].split("</tr>", 1)[0]
+    assert "<td>4,1\xa0%</td>" in row
+    markers = {t["name"]: t for t in figure(body, "chart-2-mm17-andel-opkvalificering")["data"]}
+    assert markers["Basis"]["customdata"] == ["december 2022: 4,1\xa0%"]

@@ -126,3 +126,90 @@ def test_plotly_speaks_the_page_language():
         assert chart(series=[series("main")])["config"]["locale"] == "da"
     with translation.override("en"):
         assert chart(series=[series("main")])["config"]["locale"] == "en"
+
+
+def halves() -> LineSeries:
+    return LineSeries(
+        name="RAR",
+        role="main",
+        periods=["2023H1", "2023H2", "2024H1", "2024H2"],
+        starts=[date(2023, 1, 1), date(2023, 7, 1), date(2024, 1, 1), date(2024, 7, 1)],
+        values=[Decimal("20.0"), Decimal("21.5"), Decimal("19.0"), Decimal("18.2")],
+    )
+
+
+def danish_percent(value: Decimal) -> str:
+    return f"{value:.1f}".replace(".", ",") + "\xa0%"
+
+
+def test_monthly_ticks_are_month_names_on_month_starts_never_iso_codes():
+    with translation.override("da"):
+        axis = chart(series=[series("main")])["layout"]["xaxis"]
+
+    assert axis["type"] == "date" and axis["tickformat"] == "%b %Y"
+    assert axis["dtick"] == "M1" and axis["tick0"] == "2000-01-01"
+
+
+def test_monthly_ticks_thin_out_over_years():
+    long = LineSeries(
+        name="main",
+        role="main",
+        periods=[f"{2022 + i // 12}M{i % 12 + 1:02d}" for i in range(36)],
+        starts=[date(2022 + i // 12, i % 12 + 1, 1) for i in range(36)],
+        values=[Decimal("4")] * 36,
+    )
+
+    assert chart(series=[long])["layout"]["xaxis"]["dtick"] == "M6"
+
+
+def test_half_years_are_drawn_at_their_period_and_named_in_words():
+    with translation.override("da"):
+        axis = chart(series=[halves()])["layout"]["xaxis"]
+    with translation.override("en"):
+        english = chart(series=[halves()])["layout"]["xaxis"]
+
+    assert axis["tickvals"] == ["2023-01-01", "2023-07-01", "2024-01-01", "2024-07-01"]
+    assert axis["ticktext"] == ["1. halvår 2023", "2. halvår 2023", "1. halvår 2024", "2. halvår 2024"]
+    assert english["ticktext"][-1] == "H2 2024"
+    assert "tickformat" not in axis
+
+
+def test_tooltips_name_the_period_in_words_and_give_the_value_with_its_unit():
+    with translation.override("da"):
+        figure = chart(series=[halves()], value_text=danish_percent)
+
+    trace = figure["data"][0]
+    assert trace["text"][1] == "2. halvår 2023"
+    assert trace["customdata"][1] == "21,5\xa0%"
+    assert trace["hovertemplate"].startswith("%{text}: %{customdata}")
+
+
+def test_target_tooltip_names_its_period_and_value():
+    target = Marker("Mål", date(2024, 7, 1), Decimal("17"), "2024H2")
+
+    with translation.override("da"):
+        figure = chart(series=[halves()], target=target, value_text=danish_percent)
+
+    marker = next(t for t in figure["data"] if t["name"] == "Mål")
+    assert marker["customdata"] == ["2. halvår 2024: 17,0\xa0%"]
+
+
+def test_bar_tooltips_give_the_value_with_its_unit_and_the_third():
+    bars = [Bar("Randers", Decimal("4.3"), "selected", "Midterste tredjedel")]
+
+    figure = bar_chart(
+        title="T",
+        source="S",
+        y_title="Procent",
+        percent=True,
+        bars=bars,
+        country_name="Hele landet",
+        country_value=Decimal("4"),
+        legend_names={"selected": "Randers", "group": "G", "other": "Ø"},
+        value_text=danish_percent,
+    )
+
+    bar, country = figure["data"]
+    assert bar["customdata"] == [["4,3\xa0%", "Midterste tredjedel"]]
+    assert "%{customdata[0]}" in bar["hovertemplate"] and "%{y" not in bar["hovertemplate"]
+    assert country["customdata"][0] == "4,0\xa0%"
