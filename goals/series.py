@@ -129,3 +129,14 @@ def table_from_lines(*, title: str, period_label: str, unit: str, lines: list[Li
     periods = sorted(starts, key=starts.__getitem__)
     rows = [(p, [values.get((line.name, p)) for line in lines]) for p in periods]
     return ChartTable(title, period_label, [line.name for line in lines], rows, unit)
+
+
+def newest_period(lines: list[LineSeries]) -> str | None:
+    """The newest period any line shows a value for (the data date of a chart's source line)."""
+    shown = [
+        (start, period)
+        for line in lines
+        for period, start, value in zip(line.periods, line.starts, line.values, strict=True)
+        if value is not None
+    ]
+    return max(shown)[1] if shown else None

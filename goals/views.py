@@ -93,7 +93,7 @@ def municipality_export(request: HttpRequest, slug: str, code: str, fmt: str) ->
     page, _goal_sets, _notices = _status(request, slug)
     panel = _panel(page, code)
     filename = f"{page.municipality.slug}-{code}-{page.goal_set.year}"
-    return download(panel.table, fmt=fmt, filename=filename, source=_source_line())
+    return download(panel.table, fmt=fmt, filename=filename, source=panel.source)
 
 
 @xframe_options_exempt
@@ -109,6 +109,7 @@ def municipality_embed(request: HttpRequest, slug: str, code: str) -> HttpRespon
         "title": panel.figure["layout"]["title"]["text"],
     }
     context |= {"description": panel.description, "back_url": back, "table": panel.table, "notices": notices}
+    context["source"] = panel.source
     return render(request, "goals/embed.html", context)
 
 
@@ -136,10 +137,10 @@ def comparison_export(request: HttpRequest, code: str, chart: str, fmt: str) -> 
     if fmt not in EXPORT_FORMATS or chart not in COMPARISON_CHARTS:
         raise Http404(_("Ukendt filformat."))
     page = comparison_page(indicator=_indicator(code), params=request.GET)
-    table = page.bar_table if chart == "fordeling" else page.time_table
+    table, source = (page.bar_table, page.bar_source) if chart == "fordeling" else (page.time_table, page.time_source)
     if table is None:
         raise Http404(_("Der er ingen tal at hente."))
-    return download(table, fmt=fmt, filename=f"{code}-{chart}-{page.state.period}", source=_source_line())
+    return download(table, fmt=fmt, filename=f"{code}-{chart}-{page.state.period}", source=source)
 
 
 @xframe_options_exempt
@@ -152,9 +153,5 @@ def comparison_embed(request: HttpRequest, code: str) -> HttpResponse:
     back = request.path.replace("/embed", "", 1) + "?" + page.state.query_string()
     context = {"figure": page.bar_figure, "chart_id": "chart-comparison", "table": page.bar_table}
     context |= {"title": page.bar_figure["layout"]["title"]["text"], "back_url": back}
-    context |= {"description": page.bar_description, "notices": page.state.notices}
+    context |= {"description": page.bar_description, "notices": page.state.notices, "source": page.bar_source}
     return render(request, "goals/embed.html", context)
-
-
-def _source_line() -> str:
-    return _("Kilde: Jobindsats.dk (STAR) og kommunernes beskæftigelsesplaner; Måltavlen.")

@@ -21,7 +21,7 @@ def series(role: str, provisional_last: int = 0) -> LineSeries:
 
 
 def chart(**kwargs) -> dict:
-    defaults = {"title": "Titel", "source": "Kilde: Jobindsats", "y_title": "Procent", "percent": True}
+    defaults = {"title": "Titel", "source": "Kilde: Jobindsats", "unit": "percent"}
     return line_chart(**(defaults | kwargs))
 
 
@@ -78,8 +78,7 @@ def test_bar_chart_sorts_highest_first_and_patterns_the_selected_and_group():
     figure = bar_chart(
         title="T",
         source="S",
-        y_title="Procent",
-        percent=True,
+        unit="percent",
         bars=bars,
         country_name="Hele landet",
         country_value=Decimal("2.5"),
@@ -101,8 +100,7 @@ def test_bar_chart_names_the_selected_area_above_its_bar():
     figure = bar_chart(
         title="T",
         source="S",
-        y_title="Procent",
-        percent=True,
+        unit="percent",
         bars=bars,
         country_name="Hele landet",
         country_value=None,
