@@ -232,7 +232,9 @@ def comparison_page(*, indicator: Indicator, params: QueryDict) -> ComparisonPag
     store = SeriesStore.from_rows(rows, [indicator])
     window = {"indicator_ids": {indicator.id}, "area_ids": series_ids | {a.id for a in units}}
     store.fetched_at = dict(Observation.objects.latest_fetches(**window, start=start, end=end))
-    page.freshness = freshness_of(indicator, fetched_at=store.fetched_at.get(indicator.id), next_pull=next_pull_at())
+    page.freshness = freshness_of(
+        indicator, fetched_at=store.fetched_at.get(indicator.id), next_pull=next_pull_at()
+    )
     _cross_section(page, store, units, selected, country)
     _development(page, store, selected, country)
     return page

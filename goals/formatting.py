@@ -86,7 +86,9 @@ def format_date(moment: datetime | date) -> str:
 
 def chart_source(*, newest_period: str | None, fetched_at: datetime | None, plans: bool = False) -> str:
     """Every chart's and download's source line: who publishes the numbers, the newest period shown, when fetched."""
-    publisher = _("Jobindsats.dk (STAR) og kommunens beskæftigelsesplan") if plans else _("Jobindsats.dk (STAR)")
+    publisher = (
+        _("Jobindsats.dk (STAR) og kommunens beskæftigelsesplan") if plans else _("Jobindsats.dk (STAR)")
+    )
     return _("Kilde: %(publisher)s · tal til og med %(period)s, hentet %(date)s · Måltavlen") % {
         "publisher": publisher,
         "period": format_period(newest_period) if newest_period else "–",

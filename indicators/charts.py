@@ -153,7 +153,12 @@ def _config(filename: str, *, height: int) -> dict:
         "responsive": True,
         "modeBarButtonsToRemove": ["select2d", "lasso2d"],
         # The PNG is drawn at the layout's own height, so its margins hold the legend and the source line.
-        "toImageButtonOptions": {"format": "png", "filename": filename, "width": EXPORT_WIDTH, "height": height},
+        "toImageButtonOptions": {
+            "format": "png",
+            "filename": filename,
+            "width": EXPORT_WIDTH,
+            "height": height,
+        },
         # Plotly's own words (modebar, month names) in the page language; "da" is registered by plotly_locale.js.
         "locale": _plotly_locale(),
     }

@@ -23,7 +23,7 @@ BAR_BELOW = 960
 # Characters per wrapped line, and pixels per line, at the narrow font sizes (fits a 320 px card).
 TITLE_CHARS, LEGEND_CHARS, SOURCE_CHARS = 34, 36, 48
 TITLE_LINE, LEGEND_LINE, SOURCE_LINE = 19, 16, 14
-LEGEND_ITEM, LEGEND_PAD = 5, 12
+LEGEND_ITEM, LEGEND_PAD = 5, 10  # a legend row is its lines plus this much (with tracegroupgap 2)
 INSET = 8
 LINE_PLOT = 260  # a line chart's plot height
 AXIS_LABELS = 28  # the tick labels under the plot
@@ -55,7 +55,12 @@ def _frame(wide: dict, data: list[dict], *, plot: int, left: int, axis: int) -> 
     source, source_lines = _wrap(source_note["text"], SOURCE_CHARS)
     legend = _legend_height(data)
     source_block = INSET + source_lines * SOURCE_LINE + INSET
-    margin = {"l": left, "r": 12, "t": INSET + title_lines * TITLE_LINE + 14, "b": axis + legend + source_block}
+    margin = {
+        "l": left,
+        "r": 12,
+        "t": INSET + 4 + title_lines * TITLE_LINE + 16,
+        "b": axis + legend + source_block,
+    }
     height = margin["t"] + plot + margin["b"]
     layout = copy.deepcopy(wide)
     layout["height"] = height
@@ -65,22 +70,30 @@ def _frame(wide: dict, data: list[dict], *, plot: int, left: int, axis: int) -> 
         "text": title,
         "xref": "container",
         "x": 0,
+        "yref": "container",
         "y": 1,
-        "pad": {"t": INSET, "l": INSET},
+        "yanchor": "top",
+        "pad": {"l": INSET, "t": INSET + 4},
         "font": {"size": 14},
     }
     layout["legend"] = {
-        "orientation": "v",
+        # One entry per row across the whole width (a vertical legend by container would push the left margin).
+        "orientation": "h",
+        "entrywidth": 1,
+        "entrywidthmode": "fraction",
         "xref": "container",
         "yref": "container",
         "x": 0,
         "xanchor": "left",
+        "tracegroupgap": 2,
         # The legend's bottom sits on the source line; the figure's height is known, so this is in pixels.
         "y": source_block / height,
         "yanchor": "bottom",
         "font": {"size": 12},
     }
-    layout["annotations"] = [{**source_note, "text": source, "xshift": -(left - INSET), "yshift": -(margin["b"] - INSET)}]
+    layout["annotations"] = [
+        {**source_note, "text": source, "xshift": -(left - INSET), "yshift": -(margin["b"] - INSET)}
+    ]
     return layout
 
 
