@@ -1,10 +1,12 @@
 """The committee chair's comparison page: every municipality in thirds, groups in the URL, never a 500."""
 
+import io
 import json
 import re
 from datetime import date
 from decimal import Decimal
 
+import openpyxl
 import pytest
 
 from goals.comparison import thirds
@@ -250,8 +252,10 @@ def test_thirds_are_named_by_value_and_the_better_direction_is_said_beside_them(
         "/en/sammenlign/forgaeves-rekrutteringer-andel/", {"kommune": "randers"}
     ).content.decode()
 
-    sentence = body.split('class="selected-third"', 1)[1].split("</p>", 1)[0]
-    assert re.search(r"is in the (highest|middle|lowest) third\.</strong>\s*Lower is better\.", sentence)
+    thirds_explained = body.split('aria-labelledby="distribution-heading"', 1)[1].split("</p>", 1)[0]
+    assert re.search(r"Lower is better\.\s*The municipalities are split into three", thirds_explained)
+    assert body.count("Lower is better.") == 1
+    assert re.search(r"is in the (highest|middle|lowest) third\.", body)
     assert "top third" not in body.lower()
 
 
@@ -281,3 +285,43 @@ def test_an_ignored_value_is_shown_back_in_quotes_with_control_characters_as_que
     body = client.get(URL, {"kommune": "rand\x00ers\x1b"}).content.decode()
 
     assert "Kommunen “rand?ers?” findes ikke og er ignoreret." in body
+
+
+def test_better_direction_is_said_once(client, share_data):
+    body = client.get(URL, {"kommune": "randers"}).content.decode()
+
+    assert body.count("Højere er bedre.") == 1
+
+
+def test_both_comparison_charts_and_their_downloads_carry_the_data_date(client, share_data):
+    params = {"kommune": "randers", "periode": "2024M06"}
+    body = client.get(URL, params).content.decode()
+
+    bar = figure(body, "chart-comparison")["layout"]["annotations"][0]["text"]
+    development = figure(body, "chart-development")["layout"]["annotations"][0]["text"]
+    assert "tal til og med juni 2024, hentet 10. januar 2025" in bar
+    assert "tal til og med juni 2024, hentet 10. januar 2025" in development
+    workbook = openpyxl.load_workbook(io.BytesIO(client.get(URL + "fordeling.xlsx", params).content))
+    assert workbook["Om"]["A2"].value == bar
+
+
+def test_comparison_page_says_how_fresh_its_numbers_are(client, share_data):
+    body = client.get(URL, {"kommune": "randers"}).content.decode()
+
+    freshness = body.split('<p class="freshness">', 1)[1].split("</p>", 1)[0]
+    assert "Måltavlens kopi er fra 10. januar 2025" in freshness
+
+
+def test_own_list_is_checkboxes_in_a_fieldset_and_each_ticked_one_is_sent(client, share_data):
+    body = client.get(URL, {"kommune": "randers", "gruppe": "liste", "kommuner": "odense"}).content.decode()
+
+    own_list = body.split('<fieldset class="field own-list"', 1)[1].split("</fieldset>", 1)[0]
+    assert "<legend>" in own_list
+    assert own_list.count('type="checkbox" name="kommuner"') == 98
+    assert '<input type="checkbox" name="kommuner" value="odense" checked>' in own_list
+    assert "multiple" not in body.split('id="comparison-form"', 1)[1].split("</form>", 1)[0]
+    # What the form sends when two boxes are ticked: the parameter twice.
+    ticked = client.get(
+        URL + "?kommune=randers&gruppe=liste&kommuner=odense&kommuner=aalborg"
+    ).content.decode()
+    assert sorted(bar_roles(ticked)["Egen liste"]) == ["Aalborg", "Odense"]

@@ -124,3 +124,35 @@ def test_plotly_speaks_the_page_language():
         assert chart(series=[series("main")])["config"]["locale"] == "da"
     with translation.override("en"):
         assert chart(series=[series("main")])["config"]["locale"] == "en"
+
+
+def test_value_axis_title_and_percent_flag_come_from_the_unit():
+    percent = chart(series=[series("main")], unit="percent")["layout"]["yaxis"]
+    count = chart(series=[series("main")], unit="count")["layout"]["yaxis"]
+    rate = chart(series=[series("main")], unit="rate")["layout"]["yaxis"]
+
+    assert (percent["title"]["text"], percent["ticksuffix"]) == ("Procent", "%")
+    assert (count["title"]["text"], count["ticksuffix"]) == ("Antal", "")
+    assert (rate["title"]["text"], rate["ticksuffix"]) == ("Værdi", "")
+
+
+def test_png_is_drawn_at_the_layouts_own_height_with_the_source_inside_its_bottom_margin():
+    for figure in [
+        chart(series=[series("main")]),
+        bar_chart(
+            title="T",
+            source="S",
+            unit="percent",
+            bars=[Bar("A", Decimal("3"), "other", "Midterste")],
+            country_name="Hele landet",
+            country_value=None,
+            legend_names={"selected": "Randers", "group": "RAR", "other": "Øvrige"},
+        ),
+    ]:
+        layout, options = figure["layout"], figure["config"]["toImageButtonOptions"]
+        source = layout["annotations"][0]
+
+        assert options["height"] == layout["height"]
+        # Anchored in pixels to the figure's bottom edge, not as a share of a plot height that changes.
+        assert (source["y"], source["yanchor"]) == (0, "bottom")
+        assert 0 < -source["yshift"] < layout["margin"]["b"]
