@@ -134,6 +134,8 @@ def _layout(*, title: str, source: str, unit: str, height: int, bottom: int) -> 
         # An explicit height: the source line's and the PNG's room are counted in pixels from it.
         "height": height,
         "margin": margin,
+        # Always a legend, also for a single line: a downloaded PNG must say what each line is on its own.
+        "showlegend": True,
         "legend": {"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom"},
         "yaxis": {
             "title": {"text": y_title},

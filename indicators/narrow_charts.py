@@ -25,6 +25,7 @@ TITLE_CHARS, LEGEND_CHARS, SOURCE_CHARS = 34, 36, 48
 TITLE_LINE, LEGEND_LINE, SOURCE_LINE = 19, 16, 14
 LEGEND_ITEM, LEGEND_PAD = 5, 10  # a legend row is its lines plus this much (with tracegroupgap 2)
 INSET = 8
+TITLE_TOP = 18  # Plotly sets a title's first line by its cap height: this keeps its accents inside the figure
 LINE_PLOT = 260  # a line chart's plot height
 AXIS_LABELS = 28  # the tick labels under the plot
 BAR_ROW, BAR_WINDOW = 22, 15  # a sideways bar's row, and how many rows show around the chosen area
@@ -58,7 +59,7 @@ def _frame(wide: dict, data: list[dict], *, plot: int, left: int, axis: int) -> 
     margin = {
         "l": left,
         "r": 12,
-        "t": INSET + 4 + title_lines * TITLE_LINE + 16,
+        "t": TITLE_TOP + title_lines * TITLE_LINE + 14,
         "b": axis + legend + source_block,
     }
     height = margin["t"] + plot + margin["b"]
@@ -73,7 +74,7 @@ def _frame(wide: dict, data: list[dict], *, plot: int, left: int, axis: int) -> 
         "yref": "container",
         "y": 1,
         "yanchor": "top",
-        "pad": {"l": INSET, "t": INSET + 4},
+        "pad": {"l": INSET, "t": TITLE_TOP},
         "font": {"size": 14},
     }
     layout["legend"] = {

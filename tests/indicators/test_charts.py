@@ -156,3 +156,7 @@ def test_png_is_drawn_at_the_layouts_own_height_with_the_source_inside_its_botto
         # Anchored in pixels to the figure's bottom edge, not as a share of a plot height that changes.
         assert (source["y"], source["yanchor"]) == (0, "bottom")
         assert 0 < -source["yshift"] < layout["margin"]["b"]
+
+
+def test_a_single_line_still_has_its_legend_for_the_png():
+    assert chart(series=[series("main")])["layout"]["showlegend"] is True
