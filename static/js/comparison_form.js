@@ -12,8 +12,11 @@
     var count = document.getElementById("own-list-count");
     var items = Array.prototype.slice.call(list.querySelectorAll(".own-list-options li"));
     function countChosen() {
-      var chosen = list.querySelectorAll("input[type=checkbox]:checked").length;
-      count.textContent = count.getAttribute("data-template").replace("%(n)s", String(chosen));
+      var chosen = Array.prototype.map.call(list.querySelectorAll("input[type=checkbox]:checked"), function (box) {
+        return box.parentElement.textContent.trim();
+      });
+      var text = count.getAttribute("data-template").replace("%(n)s", String(chosen.length));
+      count.textContent = chosen.length ? text + " (" + chosen.join(", ") + ")" : text;
     }
     filter.addEventListener("input", function () {
       var text = filter.value.trim().toLocaleLowerCase("da");

@@ -208,7 +208,7 @@ def test_own_list_filter_narrows_the_checkboxes_and_a_ticked_one_is_sent(page, d
     page.get_by_label("Odense").check()
 
     assert "Odense" in visible and all("ode" in name.lower() for name in visible) and len(visible) < 10
-    assert page.locator("#own-list-count").inner_text() == "Valgt: 1"
+    assert page.locator("#own-list-count").inner_text() == "Valgt: 1 (Odense)"
     assert page.locator("input[name=gruppe][value=liste]").is_checked()
     page.locator("#comparison-form button[type=submit]").click()
     page.wait_for_url("**gruppe=liste**")
