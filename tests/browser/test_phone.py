@@ -203,6 +203,7 @@ def test_own_list_filter_narrows_the_checkboxes_and_a_ticked_one_is_sent(page, d
     page.set_viewport_size(PHONE)
     open_with_charts(page, COMPARISON_PAGE)
 
+    page.get_by_text("Vælg kommuner til listen").click()
     page.get_by_label("Find kommune i listen").fill("ode")
     visible = [name.strip() for name in page.locator("#own-list-options li:visible").all_inner_texts()]
     page.get_by_label("Odense").check()
