@@ -11,9 +11,10 @@ from django.http import QueryDict
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from goals.formatting import as_printed, country_name, format_date, format_period, format_value
+from goals.formatting import as_printed, chart_source, country_name, format_period, format_value
+from goals.freshness import Freshness, freshness_of, next_pull_at
 from goals.progress import describe
-from goals.series import Cell, ChartTable, SeriesStore, table_from_lines
+from goals.series import Cell, ChartTable, SeriesStore, newest_period, table_from_lines
 from indicators.charts import Bar, bar_chart, line_chart
 from indicators.models import Indicator, Observation
 from indicators.periods import UnknownPeriodFormat, parse_period_text
@@ -108,8 +109,11 @@ class ComparisonPage:
     group_label: str = ""
     bar_figure: dict | None = None
     bar_table: ChartTable | None = None
+    bar_source: str = ""
     time_figure: dict | None = None
     time_table: ChartTable | None = None
+    time_source: str = ""
+    freshness: Freshness | None = None
     hidden: list[Area] = field(default_factory=list)
     third_counts: list[tuple[str, int]] = field(default_factory=list)
     bar_description: str = ""
@@ -262,6 +266,11 @@ def comparison_page(*, indicator: Indicator, params: QueryDict) -> ComparisonPag
         )
     )
     store = SeriesStore.from_rows(rows)
+    window = {"indicator_ids": {indicator.id}, "area_ids": series_ids | {a.id for a in units}}
+    store.fetched_at = dict(Observation.objects.latest_fetches(**window, start=start, end=end))
+    page.freshness = freshness_of(
+        indicator, fetched_at=store.fetched_at.get(indicator.id), next_pull=next_pull_at()
+    )
     _cross_section(page, store, units, selected, country)
     _development(page, store, selected, country)
     return page
@@ -338,13 +347,11 @@ def _cross_section(
     unit = indicator.unit
     page.bar_description = _describe_cross_section(page, values, selected, country, country_value)
     title = _("%(name)s, %(period)s") % {"name": indicator.name, "period": format_period(period)}
-    fetched = store.fetched_at.get(indicator.id)
-    source = _("Kilde: Jobindsats.dk (STAR) · Måltavlen") + (f" · {format_date(fetched)}" if fetched else "")
+    page.bar_source = chart_source(newest_period=period, fetched_at=store.fetched_at.get(indicator.id))
     page.bar_figure = bar_chart(
         title=title,
-        source=source,
-        y_title=_("Procent") if unit == Indicator.Unit.PERCENT else _("Værdi"),
-        percent=unit == Indicator.Unit.PERCENT,
+        source=page.bar_source,
+        unit=unit,
         bars=bars,
         country_name=country_name(),
         country_value=country_value,
@@ -401,11 +408,12 @@ def _development(page: ComparisonPage, store: SeriesStore, selected: Area | None
         name = f"{indicator.name} ({country_name()})"
         page.time_description = describe(name=name, unit=indicator.unit, points=country_points, country=[])
     title = _("Udvikling: %(name)s") % {"name": indicator.name}
+    fetched = store.fetched_at.get(indicator.id)
+    page.time_source = chart_source(newest_period=newest_period(lines), fetched_at=fetched)
     page.time_figure = line_chart(
         title=title,
-        source=_("Kilde: Jobindsats.dk (STAR) · Måltavlen"),
-        y_title=_("Procent") if indicator.unit == Indicator.Unit.PERCENT else _("Værdi"),
-        percent=indicator.unit == Indicator.Unit.PERCENT,
+        source=page.time_source,
+        unit=indicator.unit,
         series=lines,
         filename=f"{indicator.code}-udvikling",
         value_text=lambda value: format_value(value, indicator.unit),

@@ -83,6 +83,18 @@ def format_date(moment: datetime | date) -> str:
     return date_format(moment, "j F Y" if _is_english() else "j. F Y")
 
 
+def chart_source(*, newest_period: str | None, fetched_at: datetime | None, plans: bool = False) -> str:
+    """Every chart's and download's source line: who publishes the numbers, the newest period shown, when fetched."""
+    publisher = (
+        _("Jobindsats.dk (STAR) og kommunens beskæftigelsesplan") if plans else _("Jobindsats.dk (STAR)")
+    )
+    return _("Kilde: %(publisher)s · tal til og med %(period)s, hentet %(date)s · Måltavlen") % {
+        "publisher": publisher,
+        "period": format_period(newest_period) if newest_period else "–",
+        "date": format_date(timezone.localtime(fetched_at).date()) if fetched_at else "–",
+    }
+
+
 def country_name() -> str:
     """The country's name in the page's language: the stored area name is Danish ("Hele landet")."""
     return str(Area.Kind.COUNTRY.label)

@@ -1,12 +1,36 @@
-"""When our copy of the data will next be refreshed (the daily pull in settings.CELERY_BEAT_SCHEDULE)."""
+"""How fresh a chart's numbers are: Jobindsats' table updates, our copy, and the next daily pull."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.utils import timezone
+
+from indicators.models import Indicator
+
+
+@dataclass(frozen=True)
+class Freshness:
+    """When Jobindsats updated the table, when it will next, when our copy was fetched and will be next."""
+
+    table_updated: datetime | None
+    table_next: datetime | None
+    fetched_at: datetime | None
+    next_pull: datetime
+
+
+def freshness_of(indicator: Indicator, *, fetched_at: datetime | None, next_pull: datetime) -> Freshness:
+    """An indicator's freshness line (status and comparison pages): its table's updates and our copy."""
+    table = indicator.table
+    return Freshness(
+        table_updated=table.update_latest if table else None,
+        table_next=table.update_next if table else None,
+        fetched_at=fetched_at,
+        next_pull=next_pull,
+    )
 
 
 def next_pull_at(now: datetime | None = None) -> datetime:

@@ -158,3 +158,14 @@ def table_from_lines(
     return ChartTable(
         title, period_label, columns, rows, unit, provisional=[p in provisional for p in periods], notes=notes
     )
+
+
+def newest_period(lines: list[LineSeries]) -> str | None:
+    """The newest period any line shows a value for (the data date of a chart's source line)."""
+    shown = [
+        (start, period)
+        for line in lines
+        for period, start, value in zip(line.periods, line.starts, line.values, strict=True)
+        if value is not None
+    ]
+    return max(shown)[1] if shown else None

@@ -10,33 +10,23 @@ from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
 from goals.formatting import (
+    chart_source,
     country_name,
     format_change,
-    format_date,
     format_number,
     format_period,
     format_value,
 )
-from goals.freshness import next_pull_at
+from goals.freshness import Freshness, freshness_of, next_pull_at
 from goals.models import Goal, GoalSet, Plan, PlanGoal, Target
 from goals.progress import Assessment, Point, Status, TargetSpec, assess, describe, year_before
-from goals.series import ChartTable, SeriesStore, table_from_lines
+from goals.series import ChartTable, SeriesStore, newest_period, table_from_lines
 from indicators.charts import LineSeries, Marker, line_chart
 from indicators.models import Indicator, Observation
 from municipalities.models import Area, RarMembership
 
 # Worst first: a goal's badge is the worst status among its targets and indicators.
 BADGE_ORDER = [Status.NOT_ON_TRACK, Status.ON_TRACK, Status.TOO_LITTLE_DATA, Status.NO_TARGET]
-
-
-@dataclass(frozen=True)
-class Freshness:
-    """When Jobindsats updated the table, when it will next, when our copy was fetched and will be next."""
-
-    table_updated: datetime | None
-    table_next: datetime | None
-    fetched_at: datetime | None
-    next_pull: datetime
 
 
 @dataclass
@@ -51,6 +41,7 @@ class IndicatorPanel:
     figure: dict
     table: ChartTable
     freshness: Freshness
+    source: str = ""
     latest_text: str = ""
     target_text: str = ""
     change_text: str = ""
@@ -265,9 +256,7 @@ def _indicator_panel(
         }
     title = f"{indicator.name} — {main_area.name if main_area else ''}"
     fetched = store.fetched_at.get(indicator.id)
-    source = _("Kilde: Jobindsats.dk (STAR), data hentet %(date)s · Måltavlen") % {
-        "date": format_date(fetched) if fetched else "–"
-    }
+    source = chart_source(newest_period=newest_period(lines), fetched_at=fetched, plans=target is not None)
     target_marker = (
         Marker(_("Mål"), target.target_period_start, target.target_value, target.target_period)
         if target
@@ -281,8 +270,7 @@ def _indicator_panel(
     figure = line_chart(
         title=title,
         source=source,
-        y_title=_("Procent") if unit == Indicator.Unit.PERCENT else _("Antal") if is_count else _("Værdi"),
-        percent=unit == Indicator.Unit.PERCENT,
+        unit=unit,
         series=lines,
         target=target_marker,
         baseline=baseline_marker,
@@ -304,12 +292,8 @@ def _indicator_panel(
         description=description,
         figure=figure,
         table=table,
-        freshness=Freshness(
-            table_updated=indicator.table.update_latest if indicator.table else None,
-            table_next=indicator.table.update_next if indicator.table else None,
-            fetched_at=fetched,
-            next_pull=ctx.next_pull,
-        ),
+        freshness=freshness_of(indicator, fetched_at=fetched, next_pull=ctx.next_pull),
+        source=source,
         has_data=bool(points),
         rar_only=rar_only,
         is_count=is_count,

@@ -46,9 +46,26 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def pick_municipality(request: HttpRequest) -> HttpResponse:
-    """The picker's form target: go to the chosen municipality's page."""
-    area = get_object_or_404(Area, kind=Area.Kind.MUNICIPALITY, slug=request.GET.get("kommune", ""))
-    return redirect(area)
+    """The municipality search's target: go to the municipality named (name, slug or code), in the same year."""
+    query = request.GET.get("kommune", "").strip()
+    year = request.GET.get("aar", "").strip()
+    year = year if year.isdigit() and len(year) == 4 else ""
+    found = Area.objects.matching(query)
+    if len(found) == 1:
+        url = found[0].get_absolute_url()
+        return redirect(f"{url}?aar={year}" if year else url)
+    shown = "".join(ch if ch.isprintable() else "?" for ch in query[:50])
+    if found:
+        message = _("“%(query)s” passer på flere kommuner. Vælg en af dem:") % {"query": shown}
+    elif query:
+        message = _(
+            "Ingen kommune passer på “%(query)s”. Skriv kommunens navn, fx Randers, eller dens kode, fx 730."
+        ) % {"query": shown}
+    else:
+        message = _("Skriv navnet på en kommune, fx Randers, eller dens kode, fx 730.")
+    context = {"message": message, "candidates": found, "switch_query": query[:50], "switch_year": year}
+    context["municipalities"] = Area.objects.municipalities()
+    return render(request, "goals/pick_municipality.html", context, status=200 if found else 404)
 
 
 def _status(request: HttpRequest, slug: str) -> tuple[StatusPage, list]:
@@ -82,6 +99,9 @@ def municipality(request: HttpRequest, slug: str) -> HttpResponse:
         "can_edit_plan": ChiefAssignment.objects.can_edit_plan(
             user=request.user, municipality=page.municipality
         ),
+        # The quick switch to another municipality's page in the same year.
+        "municipalities": Area.objects.municipalities(),
+        "switch_year": page.goal_set.year,
     }
     return render(request, "goals/municipality.html", context)
 
@@ -93,7 +113,7 @@ def municipality_export(request: HttpRequest, slug: str, code: str, fmt: str) ->
     page, _goal_sets, _notices = _status(request, slug)
     panel = _panel(page, code)
     filename = f"{page.municipality.slug}-{code}-{page.goal_set.year}"
-    return download(panel.table, fmt=fmt, filename=filename, source=_source_line())
+    return download(panel.table, fmt=fmt, filename=filename, source=panel.source)
 
 
 @xframe_options_exempt
@@ -109,6 +129,7 @@ def municipality_embed(request: HttpRequest, slug: str, code: str) -> HttpRespon
         "title": panel.figure["layout"]["title"]["text"],
     }
     context |= {"description": panel.description, "back_url": back, "table": panel.table, "notices": notices}
+    context["source"] = panel.source
     return render(request, "goals/embed.html", context)
 
 
@@ -136,10 +157,12 @@ def comparison_export(request: HttpRequest, code: str, chart: str, fmt: str) -> 
     if fmt not in EXPORT_FORMATS or chart not in COMPARISON_CHARTS:
         raise Http404(_("Ukendt filformat."))
     page = comparison_page(indicator=_indicator(code), params=request.GET)
-    table = page.bar_table if chart == "fordeling" else page.time_table
+    table, source = (
+        (page.bar_table, page.bar_source) if chart == "fordeling" else (page.time_table, page.time_source)
+    )
     if table is None:
         raise Http404(_("Der er ingen tal at hente."))
-    return download(table, fmt=fmt, filename=f"{code}-{chart}-{page.state.period}", source=_source_line())
+    return download(table, fmt=fmt, filename=f"{code}-{chart}-{page.state.period}", source=source)
 
 
 @xframe_options_exempt
@@ -152,9 +175,5 @@ def comparison_embed(request: HttpRequest, code: str) -> HttpResponse:
     back = request.path.replace("/embed", "", 1) + "?" + page.state.query_string()
     context = {"figure": page.bar_figure, "chart_id": "chart-comparison", "table": page.bar_table}
     context |= {"title": page.bar_figure["layout"]["title"]["text"], "back_url": back}
-    context |= {"description": page.bar_description, "notices": page.state.notices}
+    context |= {"description": page.bar_description, "notices": page.state.notices, "source": page.bar_source}
     return render(request, "goals/embed.html", context)
-
-
-def _source_line() -> str:
-    return _("Kilde: Jobindsats.dk (STAR) og kommunernes beskæftigelsesplaner; Måltavlen.")

@@ -15,6 +15,8 @@ from math import ceil
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from indicators.models import Indicator
+from indicators.narrow_charts import narrow_bar, narrow_line
 from indicators.periods import UnknownPeriodFormat, parse_period, period_label
 
 # role → (colour, line dash, marker symbol); Okabe-Ito.
@@ -27,6 +29,11 @@ TARGET_COLOUR = "#009E73"
 BASELINE_COLOUR = "#CC79A7"
 # bar role → (colour, pattern shape); "other" is a neutral grey with 4.5:1 contrast on white.
 BAR_STYLES = {"selected": ("#0072B2", "/"), "group": ("#D55E00", "x"), "other": ("#767676", "")}
+# Pixels: figure heights, bottom margins (tick labels, then the source line) and the PNG width.
+LINE_HEIGHT, LINE_BOTTOM = 460, 72
+BAR_HEIGHT, BAR_BOTTOM = 600, 190
+SOURCE_INSET = 8
+EXPORT_WIDTH = 1000
 
 
 @dataclass(frozen=True)
@@ -124,7 +131,38 @@ def period_axis(periods: dict[str, date]) -> dict:
     }
 
 
-def _layout(*, title: str, source: str, y_title: str, percent: bool) -> dict:
+def value_axis(unit: str) -> tuple[str, bool]:
+    """A chart's value-axis title and whether its values are percentages, from the indicator's unit."""
+    if unit == Indicator.Unit.PERCENT:
+        return _("Procent"), True
+    if unit == Indicator.Unit.COUNT:
+        return _("Antal"), False
+    return _("Værdi"), False
+
+
+def source_annotation(text: str, *, margin: dict) -> dict:
+    """The source line in the bottom margin, placed in pixels so it stays inside the figure at any height."""
+    return {
+        "name": "source",
+        "text": text,
+        "xref": "paper",
+        "yref": "paper",
+        "x": 0,
+        "y": 0,
+        "xanchor": "left",
+        "yanchor": "bottom",
+        "align": "left",
+        # From the plot's bottom-left corner to SOURCE_INSET px inside the figure's bottom-left corner.
+        "xshift": -(margin["l"] - SOURCE_INSET),
+        "yshift": -(margin["b"] - SOURCE_INSET),
+        "showarrow": False,
+        "font": {"size": 11, "color": "#4a4a4a"},
+    }
+
+
+def _layout(*, title: str, source: str, unit: str, height: int, bottom: int) -> dict:
+    y_title, percent = value_axis(unit)
+    margin = {"l": 60, "r": 20, "t": 110, "b": bottom}
     return {
         # The title sits at the top of the figure and the legend just above the plot, with room for two
         # legend rows between them, so a long legend never runs into the title.
@@ -142,30 +180,22 @@ def _layout(*, title: str, source: str, y_title: str, percent: bool) -> dict:
         "font": {"family": "system-ui, sans-serif", "color": "#1a1a1a"},
         "paper_bgcolor": "#ffffff",
         "plot_bgcolor": "#ffffff",
-        "margin": {"l": 60, "r": 20, "t": 110, "b": 90},
+        # An explicit height: the source line's and the PNG's room are counted in pixels from it.
+        "height": height,
+        "margin": margin,
+        # Always a legend, also for a single line: a downloaded PNG must say what each line is on its own.
+        "showlegend": True,
         "legend": {"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom"},
         "yaxis": {
             "title": {"text": y_title},
             "gridcolor": "#d5d9e0",
             "ticksuffix": "%" if percent else "",
         },
-        "annotations": [
-            {
-                "text": source,
-                "xref": "paper",
-                "yref": "paper",
-                "x": 0,
-                "y": -0.28,
-                "xanchor": "left",
-                "yanchor": "top",
-                "showarrow": False,
-                "font": {"size": 11, "color": "#4a4a4a"},
-            }
-        ],
+        "annotations": [source_annotation(source, margin=margin)],
     }
 
 
-def _config(filename: str) -> dict:
+def _config(filename: str, *, height: int) -> dict:
     return {
         "displaylogo": False,
         # plotly.js 4 otherwise offers "Share chart", which posts the figure to Plotly's cloud.
@@ -173,7 +203,13 @@ def _config(filename: str) -> dict:
         "showEditInChartStudio": False,
         "responsive": True,
         "modeBarButtonsToRemove": ["select2d", "lasso2d"],
-        "toImageButtonOptions": {"format": "png", "filename": filename, "width": 1000, "height": 600},
+        # The PNG is drawn at the layout's own height, so its margins hold the legend and the source line.
+        "toImageButtonOptions": {
+            "format": "png",
+            "filename": filename,
+            "width": EXPORT_WIDTH,
+            "height": height,
+        },
         # Plotly's own words (modebar, month names) in the page language; "da" is registered by plotly_locale.js.
         "locale": _plotly_locale(),
     }
@@ -215,8 +251,7 @@ def line_chart(
     *,
     title: str,
     source: str,
-    y_title: str,
-    percent: bool,
+    unit: str,
     series: list[LineSeries],
     target: Marker | None = None,
     baseline: Marker | None = None,
@@ -259,7 +294,7 @@ def line_chart(
                 "hovertemplate": "%{text}, %{customdata}<extra></extra>",
             }
         )
-    layout = _layout(title=title, source=source, y_title=y_title, percent=percent)
+    layout = _layout(title=title, source=source, unit=unit, height=LINE_HEIGHT, bottom=LINE_BOTTOM)
     periods = {p: start for one in series for p, start in zip(one.periods, one.starts, strict=True)}
     periods |= {m.period: m.start for m in (baseline, target) if m is not None and m.period}
     layout["xaxis"] = {"gridcolor": "#eef0f3"} | period_axis(periods)
@@ -274,15 +309,16 @@ def line_chart(
                 "line": {"color": TARGET_COLOUR, "dash": "longdash", "width": 1.5},
             }
         ]
-    return {"data": data, "layout": layout, "config": _config(filename)}
+    figure = {"data": data, "layout": layout, "config": _config(filename, height=LINE_HEIGHT)}
+    figure["narrow"] = narrow_line(figure)
+    return figure
 
 
 def bar_chart(
     *,
     title: str,
     source: str,
-    y_title: str,
-    percent: bool,
+    unit: str,
     bars: list[Bar],
     country_name: str,
     country_value: Decimal | None,
@@ -327,12 +363,9 @@ def bar_chart(
                 "hovertemplate": f"{country_name}: %{{customdata}}<extra></extra>",
             }
         )
-    layout = _layout(title=title, source=source, y_title=y_title, percent=percent)
+    layout = _layout(title=title, source=source, unit=unit, height=BAR_HEIGHT, bottom=BAR_BOTTOM)
     # Bars start at zero (their length is the value); the source sits below the slanted names.
     layout["yaxis"]["rangemode"] = "tozero"
-    layout["height"] = 600
-    layout["margin"]["b"] = 190
-    layout["annotations"][0]["y"] = -0.45
     # The selected area is named above its bar as well, so it is found at a glance.
     layout["annotations"] += [
         {
@@ -359,4 +392,7 @@ def bar_chart(
         "dtick": 1,
         "tickfont": {"size": 10},
     }
-    return {"data": data, "layout": layout, "config": _config(filename)}
+    figure = {"data": data, "layout": layout, "config": _config(filename, height=BAR_HEIGHT)}
+    selected = next((bar.name for bar in ordered if bar.role == "selected"), None)
+    figure["narrow"] = narrow_bar(figure, categories=names, selected=selected)
+    return figure

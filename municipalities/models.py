@@ -14,6 +14,24 @@ class AreaQuerySet(models.QuerySet):
         """The 98 municipalities, by name."""
         return self.filter(kind=Area.Kind.MUNICIPALITY).order_by("name")
 
+    def matching(self, query: str) -> list[Area]:
+        """Municipalities a visitor's search means: an exact name, slug or code, else every partial name match.
+
+        One result is the municipality; several mean the search was ambiguous; none that nothing matched.
+        """
+        text = " ".join(query.split()).casefold()
+        text = text.removesuffix(" kommune").strip()
+        if not text:
+            return []
+        from municipalities.reference_data import danish_slug  # it imports this module
+
+        areas = list(self.municipalities())
+        slug = danish_slug(text)
+        exact = [a for a in areas if text in {a.name.casefold(), a.code.casefold()} or slug == a.slug]
+        if exact:
+            return exact[:1]
+        return [a for a in areas if text in a.name.casefold() or (slug and slug in a.slug)]
+
     def country(self) -> Area:
         """The single "Hele landet" area."""
         return self.get(kind=Area.Kind.COUNTRY)

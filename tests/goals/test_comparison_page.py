@@ -1,10 +1,12 @@
 """The committee chair's comparison page: every municipality in thirds, groups in the URL, never a 500."""
 
+import io
 import json
 import re
 from datetime import date
 from decimal import Decimal
 
+import openpyxl
 import pytest
 
 from goals.comparison import third_name, thirds
@@ -170,8 +172,8 @@ def test_comparison_page_query_count_does_not_grow_with_the_data(
         areas = [a for a in areas if a.slug in {"randers", "aarhus"} or a.kind == "country"]
     build_observations(share, areas, monthly_periods(2023 if size == "small" else 2020, 2024), share_value)
 
-    # indicator, areas, periods, RAR memberships, observations, and the data-origin banner.
-    with django_assert_num_queries(6):
+    # indicator, areas, periods, RAR memberships, observations, when they were fetched, and the data-origin banner.
+    with django_assert_num_queries(7):
         client.get(URL, {"kommune": "randers", "gruppe": "rar"})
 
 
@@ -251,11 +253,10 @@ def test_thirds_are_named_by_value_and_the_better_direction_is_said_beside_them(
         "/en/sammenlign/forgaeves-rekrutteringer-andel/", {"kommune": "randers"}
     ).content.decode()
 
-    sentence = body.split('class="selected-third"', 1)[1].split("</p>", 1)[0]
-    pattern = (
-        r"is in the (best third \(lowest values\)|middle third|worst third \(highest values\))\.</strong>"
+    assert re.search(
+        r"is in the (best third \(lowest values\)|middle third|worst third \(highest values\))\.", body
     )
-    assert re.search(pattern + r"\s*Lower is better\.", sentence)
+    assert body.count("Lower is better.") == 1
     assert "top third" not in body.lower() and "highest third" not in body.lower()
 
 
@@ -343,3 +344,43 @@ def test_the_period_may_be_written_in_words_in_the_address(client, share_data):
     assert "Alle kommuner, juni 2024" in body
     assert 'class="notices"' not in body
     assert "periode=2024M06" in body  # the permalink keeps the code
+
+
+def test_better_direction_is_said_once(client, share_data):
+    body = client.get(URL, {"kommune": "randers"}).content.decode()
+
+    assert body.count("Højere er bedre.") == 1
+
+
+def test_both_comparison_charts_and_their_downloads_carry_the_data_date(client, share_data):
+    params = {"kommune": "randers", "periode": "2024M06"}
+    body = client.get(URL, params).content.decode()
+
+    bar = figure(body, "chart-comparison")["layout"]["annotations"][0]["text"]
+    development = figure(body, "chart-development")["layout"]["annotations"][0]["text"]
+    assert "tal til og med juni 2024, hentet 10. januar 2025" in bar
+    assert "tal til og med juni 2024, hentet 10. januar 2025" in development
+    workbook = openpyxl.load_workbook(io.BytesIO(client.get(URL + "fordeling.xlsx", params).content))
+    assert bar in [cell.value for cell in workbook["Om"]["A"]]
+
+
+def test_comparison_page_says_how_fresh_its_numbers_are(client, share_data):
+    body = client.get(URL, {"kommune": "randers"}).content.decode()
+
+    freshness = body.split('<p class="freshness">', 1)[1].split("</p>", 1)[0]
+    assert "Måltavlens kopi er fra 10. januar 2025" in freshness
+
+
+def test_own_list_is_checkboxes_in_a_fieldset_and_each_ticked_one_is_sent(client, share_data):
+    body = client.get(URL, {"kommune": "randers", "gruppe": "liste", "kommuner": "odense"}).content.decode()
+
+    own_list = body.split('<fieldset class="field own-list"', 1)[1].split("</fieldset>", 1)[0]
+    assert "<legend>" in own_list
+    assert own_list.count('type="checkbox" name="kommuner"') == 98
+    assert '<input type="checkbox" name="kommuner" value="odense" checked>' in own_list
+    assert "multiple" not in body.split('id="comparison-form"', 1)[1].split("</form>", 1)[0]
+    # What the form sends when two boxes are ticked: the parameter twice.
+    ticked = client.get(
+        URL + "?kommune=randers&gruppe=liste&kommuner=odense&kommuner=aalborg"
+    ).content.decode()
+    assert sorted(bar_roles(ticked)["Egen liste"]) == ["Aalborg", "Odense"]

@@ -1,10 +1,12 @@
 """The jobcenter chief's status page: per goal the plan, charts, status, description, table and freshness."""
 
+import io
 import json
 import re
 from datetime import date
 from decimal import Decimal
 
+import openpyxl
 import pytest
 
 from indicators.models import Indicator
@@ -134,9 +136,9 @@ def test_status_page_query_count_does_not_grow_with_the_data(
 
 
 # area, goal sets, plan + plan goals + targets, goals + indicators, RAR memberships, country, observations,
-# when they were fetched,
+# when they were fetched, the 98 names of the municipality switch,
 # and the data-origin banner's query.
-STATUS_PAGE_QUERIES = 12
+STATUS_PAGE_QUERIES = 13
 
 
 @pytest.mark.parametrize(
@@ -266,3 +268,20 @@ def test_status_table_shows_the_target_and_baseline_the_chart_marks(client, shar
     assert "<td>4,1\xa0%</td>" in row
     markers = {t["name"]: t for t in figure(body, "chart-2-mm17-andel-opkvalificering")["data"]}
     assert markers["Basis"]["customdata"] == ["december 2022: 4,1\xa0%"]
+
+
+def test_chart_source_and_its_download_name_the_newest_period_and_the_fetch_date(client, share_data):
+    body = client.get("/kommune/randers/", {"aar": "2023"}).content.decode()
+    match = re.search(
+        r'<script id="chart-2-mm17-andel-opkvalificering-data" type="application/json">(.*?)</script>',
+        body,
+        re.S,
+    )
+    source = json.loads(match.group(1))["layout"]["annotations"][0]["text"]
+
+    assert "tal til og med december 2023, hentet 10. januar 2025" in source
+    xlsx = client.get("/kommune/randers/mm17-andel-opkvalificering.xlsx", {"aar": "2023"}).content
+    about = openpyxl.load_workbook(io.BytesIO(xlsx))["Om"]
+    assert source in [cell.value for cell in about["A"]]
+    embed = client.get("/embed/kommune/randers/mm17-andel-opkvalificering/", {"aar": "2023"}).content.decode()
+    assert source in embed

@@ -21,7 +21,7 @@ def series(role: str, provisional_last: int = 0) -> LineSeries:
 
 
 def chart(**kwargs) -> dict:
-    defaults = {"title": "Titel", "source": "Kilde: Jobindsats", "y_title": "Procent", "percent": True}
+    defaults = {"title": "Titel", "source": "Kilde: Jobindsats", "unit": "percent"}
     return line_chart(**(defaults | kwargs))
 
 
@@ -78,8 +78,7 @@ def test_bar_chart_sorts_highest_first_and_patterns_the_selected_and_group():
     figure = bar_chart(
         title="T",
         source="S",
-        y_title="Procent",
-        percent=True,
+        unit="percent",
         bars=bars,
         country_name="Hele landet",
         country_value=Decimal("2.5"),
@@ -101,8 +100,7 @@ def test_bar_chart_names_the_selected_area_above_its_bar():
     figure = bar_chart(
         title="T",
         source="S",
-        y_title="Procent",
-        percent=True,
+        unit="percent",
         bars=bars,
         country_name="Hele landet",
         country_value=None,
@@ -200,8 +198,7 @@ def test_bar_tooltips_give_the_value_with_its_unit_and_the_third():
     figure = bar_chart(
         title="T",
         source="S",
-        y_title="Procent",
-        percent=True,
+        unit="percent",
         bars=bars,
         country_name="Hele landet",
         country_value=Decimal("4"),
@@ -213,3 +210,39 @@ def test_bar_tooltips_give_the_value_with_its_unit_and_the_third():
     assert bar["customdata"] == [["4,3\xa0%", "Midterste tredjedel"]]
     assert "%{customdata[0]}" in bar["hovertemplate"] and "%{y" not in bar["hovertemplate"]
     assert country["customdata"][0] == "4,0\xa0%"
+
+
+def test_value_axis_title_and_percent_flag_come_from_the_unit():
+    percent = chart(series=[series("main")], unit="percent")["layout"]["yaxis"]
+    count = chart(series=[series("main")], unit="count")["layout"]["yaxis"]
+    rate = chart(series=[series("main")], unit="rate")["layout"]["yaxis"]
+
+    assert (percent["title"]["text"], percent["ticksuffix"]) == ("Procent", "%")
+    assert (count["title"]["text"], count["ticksuffix"]) == ("Antal", "")
+    assert (rate["title"]["text"], rate["ticksuffix"]) == ("Værdi", "")
+
+
+def test_png_is_drawn_at_the_layouts_own_height_with_the_source_inside_its_bottom_margin():
+    for figure in [
+        chart(series=[series("main")]),
+        bar_chart(
+            title="T",
+            source="S",
+            unit="percent",
+            bars=[Bar("A", Decimal("3"), "other", "Midterste")],
+            country_name="Hele landet",
+            country_value=None,
+            legend_names={"selected": "Randers", "group": "RAR", "other": "Øvrige"},
+        ),
+    ]:
+        layout, options = figure["layout"], figure["config"]["toImageButtonOptions"]
+        source = layout["annotations"][0]
+
+        assert options["height"] == layout["height"]
+        # Anchored in pixels to the figure's bottom edge, not as a share of a plot height that changes.
+        assert (source["y"], source["yanchor"]) == (0, "bottom")
+        assert 0 < -source["yshift"] < layout["margin"]["b"]
+
+
+def test_a_single_line_still_has_its_legend_for_the_png():
+    assert chart(series=[series("main")])["layout"]["showlegend"] is True
