@@ -16,6 +16,7 @@ import requests
 
 from indicators.jobindsats.parsing import (
     COPENHAGEN,
+    body_digest,
     decode_json,
     parse_catalogue,
     parse_data,
@@ -126,22 +127,39 @@ class JobindsatsClient:
         hierarchies: dict[str, str],
         mgroups: dict[str, str],
         measure_labels: set[str],
+        known_digest: str = "",
     ) -> DataTable:
         """GET /data/{id} with period.<TYPE>=..., hierarchy.<id>=..., mgroup.<id>=... selectors.
 
         `measure_labels` are the display names of measures the caller expects (from TableMetadata); a column that
-        is neither a known dimension label nor one of them raises UnknownColumnLabel.
+        is neither a known dimension label nor one of them raises UnknownColumnLabel. When the reply's body has
+        `known_digest` (what an earlier pull of the same request got), it is not parsed: `unchanged` is set.
         """
         table_id = table_id.lower()
         params = {f"period.{kind}": ",".join(ids) for kind, ids in periods.items()}
         params |= {f"hierarchy.{hierarchy_id}": sel for hierarchy_id, sel in hierarchies.items()}
         params |= {f"mgroup.{mgroup_id}": sel for mgroup_id, sel in mgroups.items()}
-        payload = self._get(f"data/{table_id}", params)
-        return parse_data(table_id, payload, measure_labels=measure_labels, is_sandbox=self._is_sandbox)
+        body = self._get_body(f"data/{table_id}", params)
+        digest = body_digest(body)
+        if known_digest and digest == known_digest:
+            return DataTable(
+                table_id=table_id, columns=(), is_sandbox=self._is_sandbox, digest=digest, unchanged=True
+            )
+        return parse_data(
+            table_id,
+            decode_json(body),
+            measure_labels=measure_labels,
+            is_sandbox=self._is_sandbox,
+            digest=digest,
+        )
 
     # --- transport ---
     def _get(self, path: str, params: dict[str, str] | None = None) -> object:
         """GET one endpoint with bounded retries; return the decoded JSON or raise a typed error."""
+        return decode_json(self._get_body(path, params))
+
+    def _get_body(self, path: str, params: dict[str, str] | None = None) -> bytes:
+        """GET one endpoint with bounded retries; return the reply's body or raise a typed error."""
         query = {"format": "json", **(params or {})}
         problem = ""
         for attempt in range(self.max_retries + 1):
@@ -159,7 +177,7 @@ class JobindsatsClient:
             else:
                 wait = self._handle_status(response, path=path, attempt=attempt)
                 if wait is None:
-                    return decode_json(response.content)
+                    return response.content
                 problem = f"HTTP {response.status_code}"
             finally:
                 self._last_request_at = time.monotonic()

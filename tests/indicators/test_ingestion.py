@@ -378,7 +378,7 @@ def test_pull_when_the_table_dropped_the_bound_period_type_fails_asking_to_rebin
 
 
 def test_empty_reply_fails_the_run_instead_of_succeeding_with_nothing(fake, indicator, monkeypatch):
-    monkeypatch.setattr(fake, "data", lambda table_id, **kwargs: DataTable(table_id, (), (), False))
+    monkeypatch.setattr(fake, "data", lambda table_id, **kwargs: DataTable(table_id, ()))
 
     with pytest.raises(IngestionError, match="ingen rækker"):
         ingest_indicator(indicator=indicator, client=fake)
@@ -399,7 +399,7 @@ def test_reply_with_a_period_that_was_not_asked_for_fails_naming_it(fake, indica
     def with_extra_period(table_id, **kwargs):
         reply = answer(table_id, **kwargs)
         extra = replace(reply.rows[0], period="2031M01")
-        return replace(reply, rows=(*reply.rows, extra))
+        return DataTable.from_rows(table_id, (*reply.rows, extra))
 
     monkeypatch.setattr(fake, "data", with_extra_period)
 
