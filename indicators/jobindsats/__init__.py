@@ -10,6 +10,7 @@ from indicators.jobindsats.client import (
     SANDBOX_HEADER,
     USER_AGENT,
     JobindsatsClient,
+    read_data_reply,
 )
 from indicators.jobindsats.hierarchies import (
     ALL,
@@ -112,5 +113,6 @@ __all__ = [
     "parse_update_date",
     "parse_value",
     "periods_per_request",
+    "read_data_reply",
     "selection_size",
 ]

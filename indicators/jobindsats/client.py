@@ -140,17 +140,12 @@ class JobindsatsClient:
         params |= {f"hierarchy.{hierarchy_id}": sel for hierarchy_id, sel in hierarchies.items()}
         params |= {f"mgroup.{mgroup_id}": sel for mgroup_id, sel in mgroups.items()}
         body = self._get_body(f"data/{table_id}", params)
-        digest = body_digest(body)
-        if known_digest and digest == known_digest:
-            return DataTable(
-                table_id=table_id, columns=(), is_sandbox=self._is_sandbox, digest=digest, unchanged=True
-            )
-        return parse_data(
+        return read_data_reply(
             table_id,
-            decode_json(body),
+            body,
             measure_labels=measure_labels,
             is_sandbox=self._is_sandbox,
-            digest=digest,
+            known_digest=known_digest,
         )
 
     # --- transport ---
@@ -258,6 +253,18 @@ class JobindsatsClient:
     def _scrub(self, text: str) -> str:
         """The text with the token replaced, should a server ever echo it."""
         return text.replace(self._token, "***")
+
+
+def read_data_reply(
+    table_id: str, body: bytes, *, measure_labels: set[str], is_sandbox: bool, known_digest: str = ""
+) -> DataTable:
+    """A data reply's body → DataTable; not parsed (`unchanged`) when its digest is `known_digest`."""
+    digest = body_digest(body)
+    if known_digest and digest == known_digest:
+        return DataTable(table_id=table_id, columns=(), is_sandbox=is_sandbox, digest=digest, unchanged=True)
+    return parse_data(
+        table_id, decode_json(body), measure_labels=measure_labels, is_sandbox=is_sandbox, digest=digest
+    )
 
 
 def _summary(params: dict[str, str]) -> dict[str, str]:

@@ -221,7 +221,10 @@ class DataTable:
         rows = list(rows)
         keys = list(dict.fromkeys(key for row in rows for key, _ in row.breakdown))
         labels = list(rows[0].cells) if rows else []
-        member = [dict(row.breakdown) for row in rows]
+        # The client's rule for totals applies here too: a member labelled as the total becomes the total.
+        from indicators.jobindsats.hierarchies import is_total_label
+
+        member = [{k: None if is_total_label(v) else v for k, v in row.breakdown} for row in rows]
         return cls(
             table_id=table_id,
             columns=(),

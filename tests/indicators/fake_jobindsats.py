@@ -58,6 +58,10 @@ class FakeJobindsats:
     rar_areas: list[str] | None = None  # None: the table has no _reko hierarchy
     extra_area_rows: tuple[str, ...] = ("Hele landet", "Uoplyst område")
     breakdown: tuple[str, list[str]] | None = None  # (hierarchy id, member names), e.g. ydelsesgruppe
+    # How the breakdown's total is labelled in data rows (None: left out of the breakdown, as the client does),
+    # and whether the metadata lists it as the hierarchy's root level.
+    total_label: str | None = None
+    total_in_metadata: bool = True
     value: Callable[[str, str, tuple, str], Decimal | None] = default_value
     fail_on_data_call: int | None = None
     fail_with: Exception = field(
@@ -112,7 +116,11 @@ class FakeJobindsats:
             area_hierarchies.append(self._hierarchy("_reko", self.rar_areas))
         dimensions = [Dimension(dimension_id="_omrade", hierarchies=tuple(area_hierarchies))]
         if self.breakdown:
-            dimensions.append(Dimension("_ydelse", (self._hierarchy(*self.breakdown),)))
+            hierarchy = self._hierarchy(*self.breakdown)
+            if self.total_label and self.total_in_metadata:
+                root = Level(level_id="i_alt", values=(DimensionValue("0", self.total_label),))
+                hierarchy = Hierarchy(hierarchy.hierarchy_id, (root, *hierarchy.levels))
+            dimensions.append(Dimension("_ydelse", (hierarchy,)))
         measures = tuple(Measure(measure_id=f"meas{i}", name=name) for i, name in enumerate(self.measures))
         return TableMetadata(
             table_id=table_id,
@@ -131,7 +139,7 @@ class FakeJobindsats:
             area_names = ["Hele landet"]
         if "_reko" in hierarchies:
             area_names = list(self.rar_areas or []) + ["Hele landet"]
-        members = [()]
+        members = [(("ydelsesgruppe", self.total_label),) if self.total_label else ()]
         if self.breakdown and hierarchies.get(self.breakdown[0]) == "*":
             members += [(("ydelsesgruppe", name),) for name in self.breakdown[1]]
         rows = []
