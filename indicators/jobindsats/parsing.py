@@ -328,21 +328,29 @@ def _member_label(raw: object) -> str | None:
 
 def _dimension_column(column: list, label: str, read: Callable[[object], str | None]) -> Column:
     """A period, area or breakdown column: names (or numbers, as a year may come) read once per distinct value."""
-    if not set(map(type, column)) <= {str, int}:
+
+    def checked(raw: object) -> str | None:
+        if type(raw) not in (str, int):
+            raise JobindsatsResponseError(f"Ukendt værdi fra Jobindsats i kolonnen {label!r}: {raw!r:.80}")
+        return read(raw)
+
+    try:
+        return Column.of(column, checked)
+    except TypeError:  # an unhashable cell (a list or an object) where a name belongs
         bad = next(raw for raw in column if type(raw) not in (str, int))
-        raise JobindsatsResponseError(f"Ukendt værdi fra Jobindsats i kolonnen {label!r}: {bad!r:.80}")
-    return Column.of(column, read)
+        raise JobindsatsResponseError(
+            f"Ukendt værdi fra Jobindsats i kolonnen {label!r}: {bad!r:.80}"
+        ) from None
 
 
-# Cell types a measure column may hold (API.md § Data). A column with anything else, or a float NaN, is read
-# cell by cell so the offending cell is named (and True is never taken for 1, nor NaN for null: they hash alike).
+# Cell types a measure column may hold (API.md § Data). A column with anything else is read cell by cell so the
+# offending cell is named (and True is never taken for 1, which it equals).
 _CELL_TYPES = frozenset({str, int, float, type(None)})
 
 
 def _measure_column(column: list, label: str) -> Column:
     """A measure column with every distinct value parsed once by parse_value."""
-    types = set(map(type, column))
-    if not types <= _CELL_TYPES or (float in types and any(raw != raw for raw in column)):
+    if not set(map(type, column)) <= _CELL_TYPES:
         for raw in column:
             parse_value(raw, column=label)
     return Column.of(column, partial(parse_value, column=label))

@@ -11,7 +11,6 @@ from datetime import datetime
 from decimal import Decimal
 
 import numpy as np
-import pandas as pd
 
 
 # --- Errors: each carries a message a municipal admin can act on -----------------------------------------
@@ -168,10 +167,15 @@ class Column:
 
     @classmethod
     def of(cls, values: list, label: Callable[[object], object] = str) -> Column:
-        """Factorise a column's raw values (hashing in C), then read each distinct value once with `label`."""
-        codes, uniques = pd.factorize(np.array(values, dtype=object), use_na_sentinel=False)
-        # pandas hands None back as NaN; callers refuse a real NaN before they get here.
-        return cls(codes=codes, labels=tuple(label(None if value != value else value) for value in uniques))
+        """Factorise a column's raw values (dict passes in C), then read each distinct value once with `label`.
+
+        Equal values share a code (so do 1 and 1.0, which read alike); NaN never equals itself, so each NaN
+        stays its own value and is refused by `label`.
+        """
+        distinct = dict.fromkeys(values)
+        index = dict(zip(distinct, range(len(distinct)), strict=True))
+        codes = np.fromiter(map(index.__getitem__, values), dtype=np.intp, count=len(values))
+        return cls(codes=codes, labels=tuple(map(label, distinct)))
 
     def values(self) -> list:
         """The label of every row (for small replies and tests; ingestion works on the codes)."""

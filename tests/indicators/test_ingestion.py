@@ -665,7 +665,7 @@ def test_sandbox_rar_areas_come_as_rar_names_and_are_stored_as_our_rar_areas(ref
         "rek01h",
         periods={"H": ["2023H1"]},
         hierarchies={"_reko": "*"},
-        mgroups={},
+        mgroups={indicator.mgroup_id: indicator.measure_id},
         measure_labels={indicator.measure_label},
     )
 
