@@ -9,7 +9,7 @@ from django.db.models import Q
 from indicators.catalogue import bind_indicator, sync_catalogue
 from indicators.ingestion import IndicatorNotReady, IngestionError, UnknownArea, ingest_indicator
 from indicators.ingestion import run as run_module
-from indicators.ingestion.fetch import chunks
+from indicators.ingestion.fetch import chunks, fetch
 from indicators.ingestion.rows import PullBuilder
 from indicators.jobindsats import (
     Cell,
@@ -686,3 +686,19 @@ def test_sandbox_pull_again_skips_every_unchanged_reply(sandbox_client, sandbox_
 
     assert (again.rows_inserted, again.rows_updated, again.rows_unchanged) == (0, 0, first.rows_inserted)
     assert again.reply_digests == first.reply_digests
+
+
+def test_rows_for_an_area_that_does_not_exist_are_refused_by_either_writer(fake, indicator):
+    from django.db import IntegrityError, connection, transaction
+    from django.utils import timezone
+
+    pull = fetch(indicator=indicator, client=fake)
+    pull.area = pull.area.copy()
+    pull.area[-1] = 10**9  # no such area
+    run = IngestionRun.objects.create(indicator=indicator, started_at=timezone.now())
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        write_module.write(indicator=indicator, pull=pull, run=run, now=timezone.now())
+        connection.check_constraints()  # what the commit checks (the test itself runs in a transaction)
+
+    assert not Observation.objects.exists()
