@@ -160,7 +160,13 @@ def _chunk_key(
 
 
 def previous_digests(indicator: Indicator) -> dict[str, list]:
-    """The chunk digests of the indicator's last successful pull ({} when none): their data is what is stored."""
+    """The chunk digests of the indicator's last successful pull: their data is what is stored.
+
+    None ({}) when there is no such pull, or when the indicator's rows are gone (deleted by hand): a digest
+    vouches for stored rows, never for rows that are not there.
+    """
+    if not indicator.observations.exists():
+        return {}
     last = (
         IngestionRun.objects.filter(indicator=indicator, status=IngestionRun.Status.SUCCEEDED)
         .order_by("-started_at")

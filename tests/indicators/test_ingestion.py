@@ -702,3 +702,12 @@ def test_rows_for_an_area_that_does_not_exist_are_refused_by_either_writer(fake,
         connection.check_constraints()  # what the commit checks (the test itself runs in a transaction)
 
     assert not Observation.objects.exists()
+
+
+def test_rows_deleted_by_hand_are_written_again_though_the_replies_are_unchanged(fake, indicator):
+    first = ingest_indicator(indicator=indicator, client=fake)
+    Observation.objects.filter(indicator=indicator).delete()
+
+    again = ingest_indicator(indicator=indicator, client=fake)
+
+    assert again.rows_inserted == first.rows_inserted
