@@ -9,7 +9,15 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from indicators.ingestion import error_kind, error_message
-from indicators.jobindsats import CatalogueTable, JobindsatsClient, JobindsatsError, Measure, MeasureGroup
+from indicators.jobindsats import (
+    CatalogueTable,
+    JobindsatsClient,
+    JobindsatsError,
+    JobindsatsResponseError,
+    Measure,
+    MeasureGroup,
+    check_breakdown_total,
+)
 from indicators.models import Indicator, IngestionRun, JobindsatsTable
 
 MINISTERIAL_SUBJECT = "Ministerens mål"
@@ -166,6 +174,11 @@ def _check_hierarchies(indicator: Indicator, metadata) -> None:
             f"Tabellen {metadata.table_id} mangler hierarkiet {_listing(missing)}, som {indicator.code} "
             f"bruger. Tabellens hierarkier: {_listing(existing)}."
         )
+    for hierarchy_id in indicator.breakdown_filters:
+        try:
+            check_breakdown_total(metadata, hierarchy_id)
+        except JobindsatsResponseError as exc:
+            raise BindingError(str(exc)) from None
 
 
 def bind_indicator(

@@ -304,6 +304,15 @@ class IngestionRun(models.Model):
     rows_ignored = models.PositiveIntegerField(_("ignorerede rækker"), default=0)
     error_kind = models.CharField(_("fejltype"), max_length=32, blank=True)
     error = models.TextField(_("fejl"), blank=True)
+    reply_digests = models.JSONField(
+        _("svarenes fingeraftryk"),
+        default=dict,
+        blank=True,
+        editable=False,
+        help_text=_(
+            "Pr. forespørgsel svarets fingeraftryk og rækker: en senere hentning springer uændrede svar over."
+        ),
+    )
 
     class Meta:
         verbose_name = _("hentning")

@@ -1,6 +1,7 @@
 """Client → parse → upsert → IngestionRun: one indicator's pull, written in one transaction or not at all.
 
-fetch.py asks and parses (nothing is written), write.py upserts, run.py ties them together and records the run.
+fetch.py asks (nothing is written), rows.py maps the replies' columns into a Pull, write.py upserts it, run.py
+ties them together and records the run.
 """
 
 from indicators.ingestion.errors import (
@@ -12,14 +13,13 @@ from indicators.ingestion.errors import (
 )
 from indicators.ingestion.fetch import (
     REPULL_MONTHS,
-    Pull,
     area_hierarchies,
-    breakdown_key,
     fetch,
     ignored_rows_text,
     periods_per_request,
     periods_to_pull,
 )
+from indicators.ingestion.rows import Pull, breakdown_key
 from indicators.ingestion.run import STALE_RUN_HOURS, fail_stale_runs, indicators_due, ingest_indicator
 from indicators.ingestion.write import WriteCounts, write
 

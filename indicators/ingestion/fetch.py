@@ -1,62 +1,49 @@
-"""Ask Jobindsats for one indicator's periods and areas, in chunks under the cell limit, and parse the rows."""
+"""Ask Jobindsats for one indicator's periods and areas, in chunks under the cell limit, and parse the rows.
+
+A chunk whose reply is byte for byte what the last successful pull got for the same request is not parsed nor
+written (its digest is kept with the run); every other reply is parsed column by column (rows.py).
+"""
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
-from datetime import date
-from decimal import Decimal, InvalidOperation
+from dataclasses import dataclass
 
 from django.conf import settings
 
-from indicators.ingestion.errors import IndicatorNotReady, IngestionError, UnknownArea
+from indicators.ingestion.errors import IndicatorNotReady, IngestionError
+from indicators.ingestion.rows import AreaLookup, Pull, PullBuilder
 from indicators.jobindsats import (
-    DataRow,
+    ALL,
+    AREA_HIERARCHY_KINDS,
+    CONTEXT_HIERARCHIES,
+    ROOT,
     DataTable,
     JobindsatsClient,
+    JobindsatsResponseError,
     TableMetadata,
+    check_breakdown_total,
 )
-from indicators.models import Indicator
+from indicators.jobindsats import periods_per_request as cells_fit
+from indicators.models import Indicator, IngestionRun
 from indicators.periods import months_between, parse_period
-from municipalities.models import Area
 
 # Jobindsats revises recent months (late registrations, API.md § Periods): re-read this many every run.
 REPULL_MONTHS = 24
-UNKNOWN_AREA_NAME = "uoplyst område"
-COUNTRY_NAMES = {"hele landet"}
-# Which kind of Area a hierarchy's members are (API.md § Table metadata).
-HIERARCHY_KINDS = {
-    "_nykom": Area.Kind.MUNICIPALITY,
-    "_kom": Area.Kind.MUNICIPALITY,
-    "_reko": Area.Kind.RAR,
-    "_rar": Area.Kind.RAR,
-    "_region": Area.Kind.REGION,
-    "_hele_landet": Area.Kind.COUNTRY,
-}
-# Context hierarchies pulled besides the indicator's own, when the table has them.
-CONTEXT_HIERARCHIES = ("_reko", "_region")
-_FOUR_PLACES = Decimal("0.0001")
-# Observation.value is numeric(18, 4): at most 14 digits before the decimal point.
-_MAX_VALUE = Decimal(10) ** 14
+# Part of every chunk's key: bump it when parsing or mapping changes what a reply stores, so that replies
+# skipped as unchanged by an earlier version are read again.
+DIGEST_VERSION = "1"
 
 
 def ignored_rows_text(count: int) -> str:
-    """Why a pull left rows out, in words; "Uoplyst område" is the only reason (see _AreaLookup.area_id)."""
+    """Why a pull left rows out, in words; "Uoplyst område" is the only reason (hierarchies.UNKNOWN_AREA_NAMES)."""
     if not count:
         return "ingen rækker sprunget over"
     return (
         f"{count} rækker for «Uoplyst område» sprunget over (borgere uden kendt bopælskommune: "
         "ikke en kommune, region eller et RAR-område, som Måltavlen viser)"
     )
-
-
-@dataclass
-class Pull:
-    """The parsed rows of one pull, keyed by (area id, period, breakdown), before anything is written."""
-
-    period_type: str
-    rows: dict[tuple[int, str, str], tuple] = field(default_factory=dict)
-    ignored: int = 0
 
 
 # --- What to ask for ------------------------------------------------------------------------------------
@@ -89,34 +76,21 @@ def periods_to_pull(*, indicator: Indicator, metadata: TableMetadata, since: str
     ]
 
 
-def _hierarchy_size(metadata: TableMetadata, hierarchy_id: str, selector: str = "*") -> int:
-    hierarchy = metadata.hierarchy(hierarchy_id)
-    if hierarchy is None or selector == "/":
-        return 1
-    if selector.startswith("level:"):
-        level_id = selector.removeprefix("level:")
-        return sum(len(level.values) for level in hierarchy.levels if level.level_id == level_id) or 1
-    if selector != "*":
-        return len(selector.split(","))
-    return sum(len(level.values) for level in hierarchy.levels) + 1
-
-
 def periods_per_request(*, indicator: Indicator, metadata: TableMetadata, hierarchy_id: str) -> int:
     """How many periods fit in one data request under settings.JOBINDSATS_MAX_CELLS (API.md § Errors and limits)."""
-    cells_per_period = _hierarchy_size(metadata, hierarchy_id)
-    for breakdown_id, selector in indicator.breakdown_filters.items():
-        cells_per_period *= _hierarchy_size(metadata, breakdown_id, str(selector))
-    if not indicator.measure_id:
-        cells_per_period *= max(1, sum(len(group.measures) for group in metadata.mgroups))
-    return max(1, settings.JOBINDSATS_MAX_CELLS // cells_per_period)
+    selectors = {hierarchy_id: ALL, **{key: str(value) for key, value in indicator.breakdown_filters.items()}}
+    measures = 1 if indicator.measure_id else sum(len(group.measures) for group in metadata.mgroups)
+    return cells_fit(
+        metadata=metadata, hierarchies=selectors, measures=measures, max_cells=settings.JOBINDSATS_MAX_CELLS
+    )
 
 
 def area_hierarchies(*, indicator: Indicator, metadata: TableMetadata) -> list[str]:
     """The area hierarchies to request: the indicator's own, then RAR areas/regions when the table has them."""
     own = indicator.area_hierarchy
-    if own not in HIERARCHY_KINDS:
+    if own not in AREA_HIERARCHY_KINDS:
         raise IndicatorNotReady(
-            f"Områdehierarkiet {own!r} på {indicator.code} kendes ikke; brug et af {', '.join(HIERARCHY_KINDS)}."
+            f"Områdehierarkiet {own!r} på {indicator.code} kendes ikke; brug et af {', '.join(AREA_HIERARCHY_KINDS)}."
         )
     if metadata.hierarchy(own) is None:
         raise IndicatorNotReady(f"Tabellen {metadata.table_id} har ikke områdehierarkiet {own!r} længere.")
@@ -124,124 +98,110 @@ def area_hierarchies(*, indicator: Indicator, metadata: TableMetadata) -> list[s
     return [own, *context]
 
 
-# --- Parsing a reply into rows -------------------------------------------------------------------------
-class _AreaLookup:
-    """Area names as Jobindsats spells them → Area ids, per kind (Bornholm is a municipality and a RAR area)."""
+def chunks(*, periods: list[str], available: tuple[str, ...], size: int) -> list[list[str]]:
+    """The periods to request, in windows of `size` fixed on the table's period list.
 
-    def __init__(self) -> None:
-        self._ids: dict[tuple[str, str], int] = {}
-        for area_id, kind, name in Area.objects.values_list("id", "kind", "name"):
-            self._ids[(kind, self._normal(name))] = area_id
-        self.country_id = self._ids.get((Area.Kind.COUNTRY, "hele landet"))
-
-    @staticmethod
-    def _normal(name: str) -> str:
-        name = " ".join(name.split()).casefold()
-        for prefix in ("region ", "rar "):
-            name = name.removeprefix(prefix)
-        return name
-
-    def area_id(self, name: str, *, hierarchy_id: str) -> int | None:
-        """The Area id, None for "Uoplyst område"; UnknownArea for anything else we do not know."""
-        normal = self._normal(name)
-        if normal == UNKNOWN_AREA_NAME:
-            return None
-        if normal in COUNTRY_NAMES and self.country_id is not None:
-            return self.country_id
-        area_id = self._ids.get((HIERARCHY_KINDS[hierarchy_id], normal))
-        if area_id is None:
-            raise UnknownArea(name, hierarchy_id=hierarchy_id)
-        return area_id
+    Fixed windows ask for the same periods in every pull, so an unchanged window's reply has the same digest
+    even when the pull starts a month later.
+    """
+    position = {code: i for i, code in enumerate(available)}
+    windows: dict[int, list[str]] = {}
+    for code in periods:
+        windows.setdefault(position[code] // size, []).append(code)
+    return list(windows.values())
 
 
-def breakdown_key(breakdown: tuple[tuple[str, str], ...]) -> str:
-    """The stored breakdown: "dimension=member" pairs joined by ";"; "" is the total (the client drops "i alt")."""
-    return ";".join(f"{key}={name}" for key, name in breakdown)
-
-
-def _value(row: DataRow, label: str, table_id: str) -> tuple[Decimal | None, bool]:
-    cell = row.cells.get(label)
-    if cell is None:
-        raise IngestionError(
-            f"Kolonnen {label!r} mangler i svaret fra Jobindsats for tabel {table_id}; svarets kolonner: "
-            f"{', '.join(map(repr, row.cells)) or 'ingen'}. Bind indikatoren til det rigtige mål igen."
-        )
-    if cell.value is None:
-        return None, True
-    try:
-        value = cell.value.quantize(_FOUR_PLACES)
-    except InvalidOperation:
-        value = None
-    if value is None or abs(value) >= _MAX_VALUE:
-        raise IngestionError(
-            f"Værdien {cell.value} ({row.area_name}, {row.period}) i tabel {table_id} er for stor til at gemme "
-            "(højst 14 cifre før kommaet). Tjek at indikatoren er bundet til det rigtige mål."
-        )
-    return value, cell.suppressed
-
-
-def _add_rows(
-    pull: Pull,
-    rows: tuple[DataRow, ...],
-    *,
-    indicator: Indicator,
-    areas: _AreaLookup,
-    hierarchy_id: str,
-    provisional: set[str],
-    requested: set[str],
-) -> None:
-    # Hot loop (a million rows in the benchmark): names and periods are resolved once each, not per row.
-    label, table_id, store = indicator.measure_label, indicator.table.table_id, pull.rows
-    area_ids: dict[str, int | None] = {}
-    starts: dict[str, date] = {}
-    for row in rows:
-        name, period = row.area_name, row.period
-        if name not in area_ids:
-            area_ids[name] = areas.area_id(name, hierarchy_id=hierarchy_id)
-        area_id = area_ids[name]
-        if area_id is None:
-            pull.ignored += 1
-            continue
-        if period not in starts:
-            if period not in requested:
-                # Not a period we asked for (nor one the metadata lists): storing it would be a guess.
-                raise IngestionError(
-                    f"Jobindsats svarede med perioden {period!r}, som ikke var bedt om, for tabel {table_id} "
-                    f"(periodetype {indicator.period_type}). Hent igen; sker det igen, så bind indikatoren igen."
-                )
-            starts[period] = parse_period(period).start
-        key = (area_id, period, breakdown_key(row.breakdown) if row.breakdown else "")
-        if key not in store:
-            value, suppressed = _value(row, label, table_id)
-            store[key] = (starts[period], value, suppressed, period in provisional)
-
-
-@dataclass(frozen=True)
+@dataclass
 class _Request:
-    """The parts of a data request that stay the same across one pull's chunks."""
+    """One pull's requests: the parts that stay the same across its chunks, and the digests it may skip by."""
 
     indicator: Indicator
     client: JobindsatsClient
     metadata: TableMetadata
     periods: list[str]
-    mgroups: dict[str, str]
+    provisional: set[str]
+    labels: set[str]
+    previous: dict[str, list]
 
-    def chunks(self, hierarchy_id: str, selector: str, labels: set[str]) -> Iterator[DataTable]:
-        """One reply per chunk of periods, each under the cell limit."""
+    def replies(self, hierarchy_id: str, selector: str) -> Iterator[tuple[str, DataTable]]:
+        """(chunk key, reply) per chunk of periods, each under the cell limit; unchanged replies not parsed."""
         indicator = self.indicator
         size = periods_per_request(indicator=indicator, metadata=self.metadata, hierarchy_id=hierarchy_id)
         breakdowns = {key: str(value) for key, value in indicator.breakdown_filters.items()}
-        for start in range(0, len(self.periods), size):
-            yield self.client.data(
-                indicator.table.table_id,
-                periods={indicator.period_type: self.periods[start : start + size]},
-                hierarchies={hierarchy_id: selector, **breakdowns},
-                mgroups=self.mgroups,
-                measure_labels=labels,
+        mgroups = {indicator.mgroup_id: indicator.measure_id} if indicator.mgroup_id else {"*": "*"}
+        table_id = indicator.table.table_id
+        available = self.metadata.periods[indicator.period_type]
+        for chunk in chunks(periods=self.periods, available=available, size=size):
+            hierarchies = {hierarchy_id: selector, **breakdowns}
+            key = _chunk_key(
+                table_id,
+                indicator.measure_label,
+                hierarchies,
+                mgroups,
+                chunk,
+                self.provisional.intersection(chunk),
             )
+            known = self.previous.get(key)
+            reply = self.client.data(
+                table_id,
+                periods={indicator.period_type: chunk},
+                hierarchies=hierarchies,
+                mgroups=mgroups,
+                measure_labels=self.labels,
+                known_digest=known[0] if known else "",
+            )
+            yield key, reply
+
+
+def _chunk_key(
+    table_id: str, label: str, hierarchies: dict, mgroups: dict, chunk: list, provisional: set
+) -> str:
+    """What a chunk's stored rows depend on besides the reply itself: the request, its provisional periods and
+    DIGEST_VERSION; hashed to keep the run's record small."""
+    parts = (
+        table_id,
+        label,
+        sorted(hierarchies.items()),
+        sorted(mgroups.items()),
+        chunk,
+        sorted(provisional),
+    )
+    return hashlib.blake2b(repr((DIGEST_VERSION, *parts)).encode(), digest_size=12).hexdigest()
+
+
+def previous_digests(indicator: Indicator) -> dict[str, list]:
+    """The chunk digests of the indicator's last successful pull: their data is what is stored.
+
+    None ({}) when there is no such pull, or when the indicator's rows are gone (deleted by hand): a digest
+    vouches for stored rows, never for rows that are not there.
+    """
+    if not indicator.observations.exists():
+        return {}
+    last = (
+        IngestionRun.objects.filter(indicator=indicator, status=IngestionRun.Status.SUCCEEDED)
+        .order_by("-started_at")
+        .values_list("reply_digests", flat=True)
+        .first()
+    )
+    return last or {}
 
 
 # --- Fetching ----------------------------------------------------------------------------------------------
+def _check_binding(indicator: Indicator, metadata: TableMetadata) -> None:
+    """The table still has the bound measure, and every breakdown's total is one we recognise."""
+    if metadata.measure_by_name(indicator.measure_label) is None:
+        measures = ", ".join(repr(m.name) for group in metadata.mgroups for m in group.measures) or "ingen"
+        raise IndicatorNotReady(
+            f"Tabellen {metadata.table_id} har ikke længere målet {indicator.measure_label!r}, som "
+            f"{indicator.code} er bundet til. Tabellens mål: {measures}. Bind indikatoren igen."
+        )
+    for hierarchy_id in indicator.breakdown_filters:
+        try:
+            check_breakdown_total(metadata, hierarchy_id)
+        except JobindsatsResponseError as exc:
+            raise IndicatorNotReady(str(exc)) from None
+
+
 def fetch(
     *,
     indicator: Indicator,
@@ -256,38 +216,61 @@ def fetch(
             "Bind den i admin eller med manage.py jobindsats_bind."
         )
     metadata = client.table(indicator.table.table_id)
-    if metadata.measure_by_name(indicator.measure_label) is None:
-        measures = ", ".join(repr(m.name) for group in metadata.mgroups for m in group.measures) or "ingen"
-        raise IndicatorNotReady(
-            f"Tabellen {metadata.table_id} har ikke længere målet {indicator.measure_label!r}, som "
-            f"{indicator.code} er bundet til. Tabellens mål: {measures}. Bind indikatoren igen."
-        )
+    _check_binding(indicator, metadata)
     periods = periods_to_pull(indicator=indicator, metadata=metadata, since=since)
     all_periods = metadata.periods[indicator.period_type]
     provisional = set(all_periods[-indicator.provisional_months :]) if indicator.provisional_months else set()
-    mgroups = {indicator.mgroup_id: indicator.measure_id} if indicator.mgroup_id else {"*": "*"}
     labels = {measure.name for group in metadata.mgroups for measure in group.measures}
     labels.add(indicator.measure_label)
-    areas = _AreaLookup()
-    pull = Pull(period_type=indicator.period_type)
-    request = _Request(
-        indicator=indicator, client=client, metadata=metadata, periods=periods, mgroups=mgroups
+    request = _Request(indicator, client, metadata, periods, provisional, labels, previous_digests(indicator))
+    builder = PullBuilder(
+        period_type=indicator.period_type, requested=periods, provisional=provisional, areas=AreaLookup()
     )
     own, *context = area_hierarchies(indicator=indicator, metadata=metadata)
-    parse = {"indicator": indicator, "areas": areas, "provisional": provisional, "requested": set(periods)}
+    seen = {"rows": 0, "country": False}
     for hierarchy_id in (own, *context):
-        for reply in request.chunks(hierarchy_id, "*", labels):
-            _add_rows(pull, reply.rows, hierarchy_id=hierarchy_id, **parse)
-            if progress is not None:
-                progress(len(reply.rows))
-        if hierarchy_id == own and not pull.rows and not pull.ignored:
+        _read(request, builder, hierarchy_id, ALL, seen, progress)
+        if hierarchy_id == own and not seen["rows"]:
             # An empty reply is not "no data": the metadata promised these periods. Never record it as success.
             raise IngestionError(
                 f"Jobindsats sendte ingen rækker for tabel {metadata.table_id} ({periods[0]}–{periods[-1]}, "
                 f"hierarki {own}). Prøv igen senere; sker det igen, så tjek tabellen på jobindsats.dk."
             )
-    if areas.country_id is not None and not any(key[0] == areas.country_id for key in pull.rows):
+    if builder.areas.country_id is not None and not seen["country"]:
         # "*" may leave out the root; "/" asks for it (API.md § Data: "/" is "Hele landet" for _nykom).
-        for reply in request.chunks(own, "/", labels):
-            _add_rows(pull, reply.rows, hierarchy_id=own, **parse)
-    return pull
+        _read(request, builder, own, ROOT, seen, progress)
+    return builder.finish()
+
+
+def _read(
+    request: _Request,
+    builder: PullBuilder,
+    hierarchy_id: str,
+    selector: str,
+    seen: dict,
+    progress: Callable[[int], None] | None,
+) -> None:
+    """Every chunk of one hierarchy selection into the builder; an unchanged chunk counts its earlier rows."""
+    pull = builder.pull
+    for key, reply in request.replies(hierarchy_id, selector):
+        if reply.unchanged:
+            _, kept, ignored, has_country = pull.digests[key] = list(request.previous[key])
+            pull.unchanged += kept
+        else:
+            added = builder.add(
+                reply, hierarchy_id=hierarchy_id, label=request.indicator.measure_label, chunk_key=key
+            )
+            if added.kept and not added.has_total:
+                raise IngestionError(
+                    f"Jobindsats' svar for tabel {reply.table_id} har ingen rækker for opdelingens total ('i alt'), "
+                    "så siderne ville stå uden tal. Opdelingens værdier i svaret: "
+                    f"{', '.join(map(repr, added.members)) or 'ingen'}. Er en af dem totalen, skal reglen for "
+                    "totaler kende den (indicators/jobindsats); ellers bind indikatoren uden opdelingen."
+                )
+            kept, ignored, has_country = added.kept, added.ignored, added.has_country
+            pull.digests[key] = [reply.digest, kept, ignored, has_country]
+        pull.ignored += ignored
+        seen["rows"] += kept + ignored
+        seen["country"] = seen["country"] or has_country
+        if progress is not None:
+            progress(kept + ignored)

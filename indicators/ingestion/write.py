@@ -1,14 +1,20 @@
-"""Upsert one pull's rows: COPY + INSERT … ON CONFLICT on PostgreSQL, the same semantics with the ORM on SQLite."""
+"""Upsert one pull's rows: COPY + INSERT … ON CONFLICT on PostgreSQL, the same semantics with the ORM elsewhere.
+
+Both writers keep one rule: unchanged rows are not touched, a changed value keeps its earlier one as a revision,
+and everything happens in the caller's transaction (nothing partial). The chunk digests go with the run.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db import connection
+import numpy as np
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.backends.utils import CursorWrapper
 
-from indicators.ingestion.fetch import Pull
+from indicators.ingestion.rows import Pull
 from indicators.models import Indicator, IngestionRun, Observation, ObservationRevision
 
 
@@ -24,17 +30,26 @@ def write(*, indicator: Indicator, pull: Pull, run: IngestionRun, now: datetime)
     """Upsert the pull's rows; unchanged rows are not touched, a changed value is first kept as a revision.
 
     Call inside a transaction that holds the indicator's row lock, so two pulls of one indicator take turns.
+    Rows of replies skipped as unchanged count as unchanged; the run keeps the chunk digests for the next pull.
     """
-    if connection.vendor == "postgresql":
-        return _write_postgresql(indicator=indicator, pull=pull, run=run, now=now)
-    return _write_portable(indicator=indicator, pull=pull, run=run, now=now)
+    counts = WRITERS[writer_name()](indicator=indicator, pull=pull, run=run, now=now)
+    run.reply_digests = pull.digests
+    IngestionRun.objects.filter(pk=run.pk).update(reply_digests=pull.digests)
+    return WriteCounts(counts.inserted, counts.updated, counts.unchanged + pull.unchanged)
+
+
+def writer_name() -> str:
+    """Which writer this database gets: "postgresql" (COPY and SQL in bulk) or "portable" (the ORM)."""
+    return "postgresql" if connection.vendor == "postgresql" else "portable"
 
 
 _STAGE_SQL = """
     DROP TABLE IF EXISTS pg_temp.ingest_stage, pg_temp.ingest_changed;
     CREATE TEMP TABLE ingest_stage (
-        area_id bigint NOT NULL, period varchar(16) NOT NULL, breakdown varchar(200) NOT NULL,
-        period_start date NOT NULL, value numeric(18, 4), suppressed boolean NOT NULL, provisional boolean NOT NULL
+        indicator_id bigint NOT NULL, area_id bigint NOT NULL, period varchar(16) NOT NULL,
+        breakdown varchar(200) NOT NULL, period_type varchar(8) NOT NULL, period_start date NOT NULL,
+        provisional boolean NOT NULL, value numeric(18, 4), suppressed boolean NOT NULL,
+        fetched_at timestamptz NOT NULL
     ) ON COMMIT DROP
 """
 # New rows and rows whose value or flags differ; unchanged rows are never touched (no dead tuples, no locks).
@@ -82,59 +97,131 @@ _UPSERT_SQL = """
 
 
 _HAS_ROWS_SQL = "SELECT EXISTS (SELECT 1 FROM indicators_observation WHERE indicator_id = %(indicator)s)"
-_OBSERVATION_COLUMNS = "indicator_id, area_id, period, breakdown, period_type, period_start, value, suppressed, provisional, fetched_at"
+# The order of copy_text's fields.
+_COPY_COLUMNS = "indicator_id, area_id, period, breakdown, period_type, period_start, provisional, value, suppressed, fetched_at"
 
 
-def _copy_first_pull(
-    cursor: CursorWrapper, *, indicator: Indicator, pull: Pull, now: datetime
-) -> WriteCounts:
-    """An indicator's first pull: nothing to compare or revise, so COPY straight into the table, in key order.
+_NULL = "\\N"  # COPY's NULL in text format
 
-    Safe without ON CONFLICT because the caller holds the indicator's lock: no other pull can insert its rows.
+
+def _escape(text: str) -> str:
+    """A text field in COPY's text format (backslash, tab and line breaks escaped)."""
+    return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+
+
+def copy_text(pull: Pull, *, indicator_id: int, now: datetime) -> bytes:
+    """The pull's rows as COPY text in key order, each field formatted once per distinct value.
+
+    A row is three pieces (indicator and area; period and breakdown; value and flags) joined by numpy on object
+    arrays, so there is no Python loop per row.
     """
-    head = (indicator.pk,)
-    with cursor.cursor.copy(f"COPY indicators_observation ({_OBSERVATION_COLUMNS}) FROM STDIN") as copy:
-        for key in sorted(pull.rows):
-            period_start, value, suppressed, provisional = pull.rows[key]
-            copy.write_row(head + key + (pull.period_type, period_start, value, suppressed, provisional, now))
-    return WriteCounts(inserted=len(pull.rows), updated=0, unchanged=0)
+    if not len(pull):
+        return b""
+    n_breakdowns = len(pull.breakdowns)
+    period_rank = np.argsort(np.argsort(np.array(pull.periods, dtype=object)))
+    breakdown_rank = np.argsort(np.argsort(np.array(pull.breakdowns, dtype=object)))
+    order = np.lexsort((breakdown_rank[pull.breakdown], period_rank[pull.period], pull.area))
+    areas, area_codes = np.unique(pull.area[order], return_inverse=True)
+    head = np.array([f"{indicator_id}\t{area}\t" for area in areas.tolist()], dtype=object)
+    flag = {True: "t", False: "f"}
+    middle = np.array(
+        [
+            f"{_escape(period)}\t{_escape(breakdown)}\t{pull.period_type}\t{start.isoformat()}\t{flag[provisional]}\t"
+            for period, start, provisional in zip(
+                pull.periods, pull.period_starts, pull.provisional, strict=True
+            )
+            for breakdown in pull.breakdowns
+        ],
+        dtype=object,
+    )
+    stamp = now.isoformat()
+    tail = np.array(
+        [
+            f"{_NULL if value is None else value}\t{flag[suppressed]}\t{stamp}\n"
+            for value, suppressed in pull.values
+        ],
+        dtype=object,
+    )
+    rows = head[area_codes.reshape(-1)] + middle[pull.period[order] * n_breakdowns + pull.breakdown[order]]
+    rows += tail[pull.value[order]]
+    return "".join(rows.tolist()).encode()
+
+
+def _copy(cursor: CursorWrapper, table: str, payload: bytes) -> None:
+    """COPY prepared text into a table, in a few large writes."""
+    with cursor.cursor.copy(f"COPY {table} ({_COPY_COLUMNS}) FROM STDIN") as copy:
+        for start in range(0, len(payload), 1 << 20):
+            copy.write(payload[start : start + (1 << 20)])
+
+
+# What the foreign keys of indicators_observation check for each row, done once per distinct key: the referenced
+# rows exist, and are locked FOR KEY SHARE (as the row-by-row check locks them) so none goes away before commit.
+_LOCK_KEYS_SQL = """
+    SELECT (SELECT count(*) FROM (SELECT 1 FROM indicators_indicator WHERE id = %(indicator)s FOR KEY SHARE) i),
+           (SELECT count(*) FROM (SELECT 1 FROM municipalities_area WHERE id = ANY(%(areas)s) FOR KEY SHARE) a)
+"""
+
+
+def _copy_first_pull(cursor: CursorWrapper, *, indicator: Indicator, pull: Pull, payload: bytes) -> None:
+    """COPY an indicator's first pull with its foreign keys checked in bulk, where the database allows it.
+
+    Row by row, the two foreign keys cost more than the COPY itself (bench/ingest.py). With the privilege to set
+    session_replication_role (a superuser, or GRANT SET ON PARAMETER in PostgreSQL ≥ 15) the per-row checks are
+    switched off for this COPY only, after the same check has been made once per distinct key; otherwise the
+    database checks every row as usual. Either way a row can only refer to an indicator and an area that exist.
+    """
+    areas = [int(area) for area in np.unique(pull.area)]
+    try:
+        with transaction.atomic():  # a savepoint: a refused SET must not abort the pull's transaction
+            cursor.execute("SET LOCAL session_replication_role = replica")
+    except DatabaseError:
+        _copy(cursor, "indicators_observation", payload)
+        return
+    # On any failure below the pull's transaction is rolled back, and the SET LOCAL with it.
+    cursor.execute(_LOCK_KEYS_SQL, {"indicator": indicator.pk, "areas": areas})
+    if cursor.fetchone() != (1, len(areas)):
+        raise IntegrityError(
+            f"Hentningen af {indicator.code} henviser til en indikator eller et område, der ikke findes "
+            "længere (slettet under hentningen?). Intet blev gemt; hent igen."
+        )
+    _copy(cursor, "indicators_observation", payload)
+    cursor.execute("SET LOCAL session_replication_role = origin")
 
 
 def _write_postgresql(*, indicator: Indicator, pull: Pull, run: IngestionRun, now: datetime) -> WriteCounts:
-    """COPY into a temporary table, keep revisions of changed values, then one INSERT … ON CONFLICT.
-
-    An indicator's first pull skips the staging (nothing stored yet to compare with).
+    """An indicator's first pull: COPY straight into the table (nothing to compare or revise; the caller holds
+    the indicator's lock, so no other pull inserts its rows). Later pulls: COPY into a temporary table, keep
+    revisions of changed values, then one INSERT … ON CONFLICT that touches changed rows only.
     """
     params = {"indicator": indicator.pk, "run": run.pk, "now": now, "period_type": pull.period_type}
+    if not len(pull):
+        return WriteCounts(0, 0, 0)
+    payload = copy_text(pull, indicator_id=indicator.pk, now=now)
     with connection.cursor() as cursor:
-        # A pull is idempotent and repeated until it succeeds, so it need not wait for its WAL flush at commit:
-        # a crash right after commit loses at most this pull, never consistency (the run record goes with it).
-        cursor.execute("SET LOCAL synchronous_commit TO OFF")
         cursor.execute(_HAS_ROWS_SQL, params)
         if not cursor.fetchone()[0]:
-            return _copy_first_pull(cursor, indicator=indicator, pull=pull, now=now)
+            _copy_first_pull(cursor, indicator=indicator, pull=pull, payload=payload)
+            return WriteCounts(len(pull), 0, 0)
         cursor.execute(_STAGE_SQL)
-        columns = "area_id, period, breakdown, period_start, value, suppressed, provisional"
-        with cursor.cursor.copy(f"COPY ingest_stage ({columns}) FROM STDIN") as copy:
-            for key, rest in pull.rows.items():
-                copy.write_row(key + rest)
+        _copy(cursor, "ingest_stage", payload)
         cursor.execute("ANALYZE ingest_stage")
         cursor.execute(_CHANGED_SQL, params)
         cursor.execute(_REVISIONS_SQL, params)
         cursor.execute(_UPSERT_SQL, params)
         inserted, updated = cursor.fetchone()
         cursor.execute("DROP TABLE ingest_stage, ingest_changed")
-    return WriteCounts(inserted, updated, len(pull.rows) - inserted - updated)
+    return WriteCounts(inserted, updated, len(pull) - inserted - updated)
 
 
 def _write_portable(*, indicator: Indicator, pull: Pull, run: IngestionRun, now: datetime) -> WriteCounts:
     """The same semantics with the ORM, for SQLite (the embedded database of `make run`)."""
     existing = {
         (obs.area_id, obs.period, obs.breakdown): obs
-        for obs in Observation.objects.filter(indicator=indicator, period__in={key[1] for key in pull.rows})
+        for obs in Observation.objects.filter(indicator=indicator, period__in=pull.periods)
     }
     new, changed, revisions = [], [], []
-    for key, (period_start, value, suppressed, provisional) in pull.rows.items():
+    for area_id, period, breakdown, period_start, value, suppressed, provisional in pull.records():
+        key = (area_id, period, breakdown)
         obs = existing.get(key)
         if obs is None:
             new.append(
@@ -175,4 +262,10 @@ def _write_portable(*, indicator: Indicator, pull: Pull, run: IngestionRun, now:
     Observation.objects.bulk_update(
         changed, ["value", "suppressed", "provisional", "fetched_at"], batch_size=2000
     )
-    return WriteCounts(len(new), len(changed), len(pull.rows) - len(new) - len(changed))
+    return WriteCounts(len(new), len(changed), len(pull) - len(new) - len(changed))
+
+
+WRITERS: dict[str, Callable[..., WriteCounts]] = {
+    "postgresql": _write_postgresql,
+    "portable": _write_portable,
+}

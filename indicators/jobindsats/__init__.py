@@ -1,7 +1,8 @@
 """The Jobindsats v3 client — the only code that knows the protocol (../shared/jobindsats/API.md).
 
 results.py: the typed results and errors (the contract); parsing.py: values, dates, labels and reply shapes;
-client.py: HTTP, retries, back-off and token hygiene. Import everything from here.
+hierarchies.py: area hierarchies and names, selectors and cell counting, breakdown totals; client.py: HTTP,
+retries, back-off and token hygiene. Import everything from here.
 """
 
 from indicators.jobindsats.client import (
@@ -9,13 +10,28 @@ from indicators.jobindsats.client import (
     SANDBOX_HEADER,
     USER_AGENT,
     JobindsatsClient,
+    read_data_reply,
+)
+from indicators.jobindsats.hierarchies import (
+    ALL,
+    AREA_HIERARCHY_KINDS,
+    CONTEXT_HIERARCHIES,
+    ROOT,
+    UnrecognisedTotal,
+    area_name_key,
+    check_breakdown_total,
+    is_country,
+    is_total_label,
+    is_unknown_area,
+    periods_per_request,
+    selection_size,
 )
 from indicators.jobindsats.parsing import (
     AREA_KEY,
     DIMENSION_LABELS,
     PERIOD_KEY,
     PLACEHOLDERS,
-    TOTAL_NAMES,
+    body_digest,
     column_keys,
     decode_json,
     parse_catalogue,
@@ -28,6 +44,7 @@ from indicators.jobindsats.parsing import (
 from indicators.jobindsats.results import (
     CatalogueTable,
     Cell,
+    Column,
     DataRow,
     DataTable,
     Dimension,
@@ -48,16 +65,20 @@ from indicators.jobindsats.results import (
 )
 
 __all__ = [
+    "ALL",
+    "AREA_HIERARCHY_KINDS",
     "AREA_KEY",
+    "CONTEXT_HIERARCHIES",
     "DIMENSION_LABELS",
     "MAX_RETRY_AFTER_SECONDS",
     "PERIOD_KEY",
     "PLACEHOLDERS",
+    "ROOT",
     "SANDBOX_HEADER",
-    "TOTAL_NAMES",
     "USER_AGENT",
     "CatalogueTable",
     "Cell",
+    "Column",
     "DataRow",
     "DataTable",
     "Dimension",
@@ -75,13 +96,23 @@ __all__ = [
     "Subject",
     "TableMetadata",
     "UnknownColumnLabel",
+    "UnrecognisedTotal",
     "UnrecognisedValue",
+    "area_name_key",
+    "body_digest",
+    "check_breakdown_total",
     "column_keys",
     "decode_json",
+    "is_country",
+    "is_total_label",
+    "is_unknown_area",
     "parse_catalogue",
     "parse_data",
     "parse_subjects",
     "parse_table_metadata",
     "parse_update_date",
     "parse_value",
+    "periods_per_request",
+    "read_data_reply",
+    "selection_size",
 ]

@@ -6,6 +6,7 @@ The token lives only in the session's headers: never in a URL, a log line, an ex
 from __future__ import annotations
 
 import email.utils
+import gc
 import json
 import logging
 import time
@@ -16,6 +17,7 @@ import requests
 
 from indicators.jobindsats.parsing import (
     COPENHAGEN,
+    body_digest,
     decode_json,
     parse_catalogue,
     parse_data,
@@ -126,22 +128,34 @@ class JobindsatsClient:
         hierarchies: dict[str, str],
         mgroups: dict[str, str],
         measure_labels: set[str],
+        known_digest: str = "",
     ) -> DataTable:
         """GET /data/{id} with period.<TYPE>=..., hierarchy.<id>=..., mgroup.<id>=... selectors.
 
         `measure_labels` are the display names of measures the caller expects (from TableMetadata); a column that
-        is neither a known dimension label nor one of them raises UnknownColumnLabel.
+        is neither a known dimension label nor one of them raises UnknownColumnLabel. When the reply's body has
+        `known_digest` (what an earlier pull of the same request got), it is not parsed: `unchanged` is set.
         """
         table_id = table_id.lower()
         params = {f"period.{kind}": ",".join(ids) for kind, ids in periods.items()}
         params |= {f"hierarchy.{hierarchy_id}": sel for hierarchy_id, sel in hierarchies.items()}
         params |= {f"mgroup.{mgroup_id}": sel for mgroup_id, sel in mgroups.items()}
-        payload = self._get(f"data/{table_id}", params)
-        return parse_data(table_id, payload, measure_labels=measure_labels, is_sandbox=self._is_sandbox)
+        body = self._get_body(f"data/{table_id}", params)
+        return read_data_reply(
+            table_id,
+            body,
+            measure_labels=measure_labels,
+            is_sandbox=self._is_sandbox,
+            known_digest=known_digest,
+        )
 
     # --- transport ---
     def _get(self, path: str, params: dict[str, str] | None = None) -> object:
         """GET one endpoint with bounded retries; return the decoded JSON or raise a typed error."""
+        return decode_json(self._get_body(path, params))
+
+    def _get_body(self, path: str, params: dict[str, str] | None = None) -> bytes:
+        """GET one endpoint with bounded retries; return the reply's body or raise a typed error."""
         query = {"format": "json", **(params or {})}
         problem = ""
         for attempt in range(self.max_retries + 1):
@@ -159,7 +173,7 @@ class JobindsatsClient:
             else:
                 wait = self._handle_status(response, path=path, attempt=attempt)
                 if wait is None:
-                    return decode_json(response.content)
+                    return response.content
                 problem = f"HTTP {response.status_code}"
             finally:
                 self._last_request_at = time.monotonic()
@@ -240,6 +254,25 @@ class JobindsatsClient:
     def _scrub(self, text: str) -> str:
         """The text with the token replaced, should a server ever echo it."""
         return text.replace(self._token, "***")
+
+
+def read_data_reply(
+    table_id: str, body: bytes, *, measure_labels: set[str], is_sandbox: bool, known_digest: str = ""
+) -> DataTable:
+    """A data reply's body → DataTable; not parsed (`unchanged`) when its digest is `known_digest`."""
+    digest = body_digest(body)
+    if known_digest and digest == known_digest:
+        return DataTable(table_id=table_id, columns=(), is_sandbox=is_sandbox, digest=digest, unchanged=True)
+    # A reply is ~10^5 small objects without cycles: the cyclic collector would only rescan them over and over.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return parse_data(
+            table_id, decode_json(body), measure_labels=measure_labels, is_sandbox=is_sandbox, digest=digest
+        )
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def _summary(params: dict[str, str]) -> dict[str, str]:

@@ -5,9 +5,12 @@ Do not change a name or a field without updating every caller; add fields only w
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
+
+import numpy as np
 
 
 # --- Errors: each carries a message a municipal admin can act on -----------------------------------------
@@ -153,8 +156,90 @@ class DataRow:
 
 
 @dataclass(frozen=True)
+class Column:
+    """One column of a data reply, factorised: per row a code into `labels`, the column's distinct values.
+
+    Dimension columns have str labels (a breakdown's total is None); measure columns have parsed Cells.
+    """
+
+    codes: np.ndarray  # one integer per row
+    labels: tuple
+
+    @classmethod
+    def of(cls, values: list, label: Callable[[object], object] = str) -> Column:
+        """Factorise a column's raw values (dict passes in C), then read each distinct value once with `label`.
+
+        Equal values share a code (so do 1 and 1.0, which read alike); NaN never equals itself, so each NaN
+        stays its own value and is refused by `label`.
+        """
+        distinct = dict.fromkeys(values)
+        index = dict(zip(distinct, range(len(distinct)), strict=True))
+        codes = np.fromiter(map(index.__getitem__, values), dtype=np.intp, count=len(values))
+        return cls(codes=codes, labels=tuple(map(label, distinct)))
+
+    def values(self) -> list:
+        """The label of every row (for small replies and tests; ingestion works on the codes)."""
+        return [self.labels[code] for code in self.codes.tolist()]
+
+
+_NO_ROWS = Column(codes=np.zeros(0, dtype=np.intp), labels=())
+
+
+@dataclass(frozen=True)
 class DataTable:
+    """A data reply, column by column; `unchanged` replies (digest as asked about) carry no rows at all."""
+
     table_id: str
     columns: tuple[str, ...]
-    rows: tuple[DataRow, ...]
-    is_sandbox: bool  # the reply came from the project's sandbox server (synthetic demo data)
+    period: Column = _NO_ROWS
+    area: Column = _NO_ROWS
+    breakdowns: tuple[tuple[str, Column], ...] = ()  # (dimension key, member labels; None = the total)
+    measures: dict[str, Column] = field(default_factory=dict)  # measure display label → column of Cells
+    is_sandbox: bool = False  # the reply came from the project's sandbox server (synthetic demo data)
+    digest: str = ""  # of the reply's body, so a later pull can tell an unchanged reply before parsing it
+    unchanged: bool = False  # the body's digest was the one the caller already had: not parsed
+
+    def __len__(self) -> int:
+        return len(self.period.codes)
+
+    @property
+    def rows(self) -> tuple[DataRow, ...]:
+        """The rows as DataRow objects (slow: for tests and small replies; ingestion reads the columns)."""
+        breakdowns = [(key, column.values()) for key, column in self.breakdowns]
+        measures = [(label, column.values()) for label, column in self.measures.items()]
+        return tuple(
+            DataRow(
+                period=period,
+                area_name=area,
+                breakdown=tuple((key, names[i]) for key, names in breakdowns if names[i] is not None),
+                cells={label: cells[i] for label, cells in measures},
+            )
+            for i, (period, area) in enumerate(zip(self.period.values(), self.area.values(), strict=True))
+        )
+
+    @classmethod
+    def from_rows(
+        cls, table_id: str, rows: Iterable[DataRow], *, is_sandbox: bool = False, digest: str = ""
+    ) -> DataTable:
+        """The columnar form of typed rows (stand-in clients build their replies this way)."""
+        rows = list(rows)
+        keys = list(dict.fromkeys(key for row in rows for key, _ in row.breakdown))
+        labels = list(rows[0].cells) if rows else []
+        # The client's rule for totals applies here too: a member labelled as the total becomes the total.
+        from indicators.jobindsats.hierarchies import is_total_label
+
+        member = [{k: None if is_total_label(v) else v for k, v in row.breakdown} for row in rows]
+        return cls(
+            table_id=table_id,
+            columns=(),
+            period=Column.of([row.period for row in rows]),
+            area=Column.of([row.area_name for row in rows]),
+            breakdowns=tuple((key, Column.of([m.get(key) for m in member], _same)) for key in keys),
+            measures={label: Column.of([row.cells[label] for row in rows], _same) for label in labels},
+            is_sandbox=is_sandbox,
+            digest=digest,
+        )
+
+
+def _same(value: object) -> object:
+    return value

@@ -29,13 +29,20 @@ class AreaTree:
     levels: dict[str, tuple[tuple[str, tuple[AreaNode, ...]], ...]]  # hierarchy → ((level_id, members), ...)
 
 
+def rar_name(rar: str) -> str:
+    """A RAR area as Jobindsats names it: "RAR Østjylland" (our areas are named "Østjylland")."""
+    return f"RAR {rar}"
+
+
 @lru_cache(maxsize=2)
 def area_tree(leaves: str) -> AreaTree:
     """The area nodes for "municipal" leaves (98 + Uoplyst område) or "rar" leaves (8 RAR areas)."""
     munis = world.municipalities()
     rars = world.rar_areas()
     if leaves == "rar":
-        members = [(f"reko{i}", name, [name == r for r in rars]) for i, name in enumerate(rars, start=1)]
+        members = [
+            (f"reko{i}", rar_name(name), [name == r for r in rars]) for i, name in enumerate(rars, start=1)
+        ]
         country = AreaNode(ROOT_ID, world.COUNTRY, 0)
         rar_nodes = tuple(AreaNode(vid, name, i) for i, (vid, name, _) in enumerate(members, start=1))
         weights = np.array([[True] * len(rars)] + [w for _, _, w in members], dtype=np.int64)
@@ -54,7 +61,7 @@ def area_tree(leaves: str) -> AreaTree:
             (world.REGION_CODES[region], region, np.array([m.region == region for m in munis] + [False]))
         )
     for i, rar in enumerate(rars, start=1):
-        rows.append((f"reko{i}", rar, np.array([m.rar == rar for m in munis] + [False])))
+        rows.append((f"reko{i}", rar_name(rar), np.array([m.rar == rar for m in munis] + [False])))
     nodes = tuple(AreaNode(vid, name, row) for row, (vid, name, _) in enumerate(rows))
     country, kom = nodes[0], nodes[1 : n_leaves + 1]
     region_nodes = nodes[n_leaves + 1 : n_leaves + 6]

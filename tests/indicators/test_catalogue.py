@@ -163,3 +163,38 @@ def test_bind_refuses_a_local_indicator_that_is_never_pulled(fake):
 
     assert Indicator.objects.get(pk=indicator.pk).table is None
     assert fake.data_calls == []
+
+
+def breakdown_indicator():
+    indicator = Indicator.objects.get(code="mm17-andel-opkvalificering")
+    indicator.breakdown_filters = {"_ydelsesgrp": "*"}
+    indicator.save()
+    return indicator
+
+
+@pytest.mark.parametrize("total", ["I alt", "Total", "Ydelsesgrupper i alt", "  ydelsesgrupper  I ALT "])
+def test_bind_accepts_a_breakdown_whose_total_is_recognised(reference_data, total):
+    fake = FakeJobindsats(breakdown=("_ydelsesgrp", ["Dagpenge"]), total_label=total)
+    sync_catalogue(client=fake)
+
+    bound = bind_indicator(indicator=breakdown_indicator(), table_id=fake.table_id, client=fake)
+
+    assert bound.is_bound
+
+
+def test_bind_refuses_a_breakdown_whose_total_is_not_recognised_naming_it(reference_data):
+    fake = FakeJobindsats(breakdown=("_ydelsesgrp", ["Dagpenge"]), total_label="Alle ydelsesgrupper")
+    sync_catalogue(client=fake)
+
+    with pytest.raises(BindingError, match="'Alle ydelsesgrupper'"):
+        bind_indicator(indicator=breakdown_indicator(), table_id=fake.table_id, client=fake)
+
+    assert not Indicator.objects.get(code="mm17-andel-opkvalificering").is_bound
+
+
+def test_bind_refuses_a_breakdown_member_that_reads_as_a_total(reference_data):
+    fake = FakeJobindsats(breakdown=("_ydelsesgrp", ["Dagpenge", "Dagpenge i alt"]), total_label="I alt")
+    sync_catalogue(client=fake)
+
+    with pytest.raises(BindingError, match="'Dagpenge i alt'"):
+        bind_indicator(indicator=breakdown_indicator(), table_id=fake.table_id, client=fake)

@@ -1,3 +1,4 @@
+import importlib
 import logging
 from dataclasses import replace
 from decimal import Decimal
@@ -13,7 +14,16 @@ from indicators.ingestion import (
     ignored_rows_text,
     ingest_indicator,
 )
-from indicators.jobindsats import DataTable, JobindsatsAuthError, JobindsatsUnavailable, UnknownColumnLabel
+from indicators.ingestion import run as run_module
+from indicators.ingestion.fetch import chunks, fetch
+from indicators.ingestion.rows import PullBuilder
+from indicators.jobindsats import (
+    Cell,
+    DataTable,
+    JobindsatsAuthError,
+    JobindsatsUnavailable,
+    UnknownColumnLabel,
+)
 from indicators.models import Indicator, IngestionRun, Observation, ObservationRevision
 from indicators.sandbox import UNKNOWN_AREA_NAME
 from municipalities.models import Area
@@ -21,6 +31,15 @@ from tests.indicators.conftest import SANDBOX_TOKEN
 from tests.indicators.fake_jobindsats import COUNT, SHARE, FakeJobindsats, default_value, months
 
 PERIODS = months(2023, "2024M06")  # 18 months
+# The module, not the function of the same name that indicators.ingestion exports.
+write_module = importlib.import_module("indicators.ingestion.write")
+
+
+@pytest.fixture(autouse=True, params=["portable", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def writer(request, monkeypatch):
+    """Every test here runs with the ORM writer (SQLite's), and on PostgreSQL with the COPY writer too."""
+    monkeypatch.setattr(write_module, "writer_name", lambda: request.param)
+    return request.param
 
 
 @pytest.fixture
@@ -397,7 +416,7 @@ def test_pull_when_the_table_dropped_the_bound_period_type_fails_asking_to_rebin
 
 
 def test_empty_reply_fails_the_run_instead_of_succeeding_with_nothing(fake, indicator, monkeypatch):
-    monkeypatch.setattr(fake, "data", lambda table_id, **kwargs: DataTable(table_id, (), (), False))
+    monkeypatch.setattr(fake, "data", lambda table_id, **kwargs: DataTable(table_id, ()))
 
     with pytest.raises(IngestionError, match="ingen rækker"):
         ingest_indicator(indicator=indicator, client=fake)
@@ -418,7 +437,7 @@ def test_reply_with_a_period_that_was_not_asked_for_fails_naming_it(fake, indica
     def with_extra_period(table_id, **kwargs):
         reply = answer(table_id, **kwargs)
         extra = replace(reply.rows[0], period="2031M01")
-        return replace(reply, rows=(*reply.rows, extra))
+        return DataTable.from_rows(table_id, (*reply.rows, extra))
 
     monkeypatch.setattr(fake, "data", with_extra_period)
 
@@ -488,3 +507,226 @@ def test_token_echoed_in_an_error_never_reaches_the_run_record(fake, indicator, 
 
     run = IngestionRun.objects.get(indicator=indicator)
     assert SANDBOX_TOKEN not in run.error and "Bearer ***" in run.error
+
+
+# --- Breakdown totals: recognised by one rule, or the binding or the pull fails naming the label ---------------
+def bind_with_breakdown(fake):
+    sync_catalogue(client=fake)
+    indicator = Indicator.objects.get(code="mm17-andel-opkvalificering")
+    indicator.breakdown_filters = {"_ydelsesgrp": "*"}
+    indicator.save()
+    return bind_indicator(indicator=indicator, table_id=fake.table_id, client=fake)
+
+
+def breakdown_fake(**kwargs):
+    return FakeJobindsats(
+        periods=months(2024, "2024M02"), breakdown=("_ydelsesgrp", ["Dagpenge", "Kontanthjælp"]), **kwargs
+    )
+
+
+def test_total_named_after_its_dimension_is_stored_as_the_total(reference_data):
+    fake = breakdown_fake(total_label="Ydelsesgrupper i alt")
+    indicator = bind_with_breakdown(fake)
+
+    run = ingest_indicator(indicator=indicator, client=fake)
+
+    totals = Observation.objects.filter(indicator=indicator, breakdown="")
+    assert run.status == IngestionRun.Status.SUCCEEDED
+    assert totals.count() == 99 * 2  # the headline figures the pages read
+    assert not Observation.objects.filter(breakdown__icontains="i alt").exists()
+
+
+def test_pull_fails_naming_a_total_it_does_not_recognise_when_the_metadata_does_not_show_it(reference_data):
+    fake = breakdown_fake(total_label="Alle ydelsesgrupper", total_in_metadata=False)
+    indicator = bind_with_breakdown(fake)
+
+    with pytest.raises(IngestionError, match="'Alle ydelsesgrupper'"):
+        ingest_indicator(indicator=indicator, client=fake)
+
+    assert_failed_with_nothing_written(indicator, "data")
+
+
+def test_pull_fails_naming_the_total_when_the_table_renamed_it_after_binding(reference_data):
+    fake = breakdown_fake(total_label="I alt")
+    indicator = bind_with_breakdown(fake)
+    fake.total_label = "Alle ydelsesgrupper"
+
+    with pytest.raises(IndicatorNotReady, match="'Alle ydelsesgrupper'"):
+        ingest_indicator(indicator=indicator, client=fake)
+
+    assert_failed_with_nothing_written(indicator, "binding")
+    assert fake.data_calls == []
+
+
+def test_two_different_values_for_one_row_fail_the_pull_instead_of_keeping_either(
+    fake, indicator, monkeypatch
+):
+    answer = fake.data
+
+    def with_a_second_total(table_id, **kwargs):
+        reply = answer(table_id, **kwargs)
+        first = reply.rows[0]
+        other = replace(first, cells={label: Cell(Decimal("1"), False) for label in first.cells})
+        return DataTable.from_rows(table_id, (*reply.rows, other))
+
+    monkeypatch.setattr(fake, "data", with_a_second_total)
+
+    with pytest.raises(IngestionError, match="to forskellige værdier"):
+        ingest_indicator(indicator=indicator, client=fake)
+
+    assert_failed_with_nothing_written(indicator, "data")
+
+
+def test_rar_areas_named_with_the_rar_prefix_map_to_our_rar_areas(reference_data):
+    rar_names = [
+        f"RAR {name}" for name in Area.objects.filter(kind=Area.Kind.RAR).values_list("name", flat=True)
+    ]
+    fake = FakeJobindsats(periods=months(2024, "2024M02"), rar_areas=rar_names, measures=("Andel (pct.)",))
+    sync_catalogue(client=fake)
+    indicator = bind_indicator(
+        indicator=Indicator.objects.get(code="forgaeves-rekrutteringer-andel"),
+        table_id=fake.table_id,
+        client=fake,
+    )
+
+    ingest_indicator(indicator=indicator, client=fake)
+
+    stored = Observation.objects.filter(indicator=indicator, area__kind=Area.Kind.RAR)
+    assert stored.count() == len(rar_names) * 2
+    assert stored.filter(area__name="Østjylland").exists()
+
+
+# --- Replies unchanged since the last successful pull are skipped before parsing; others compared in bulk ----
+def test_unchanged_replies_are_neither_parsed_nor_written(fake, indicator, monkeypatch):
+    first = ingest_indicator(indicator=indicator, client=fake)
+    before = values(indicator)
+
+    def parse_fails(*args, **kwargs):
+        raise AssertionError("an unchanged reply was parsed")
+
+    monkeypatch.setattr(PullBuilder, "add", parse_fails)
+    again = ingest_indicator(indicator=indicator, client=fake)
+
+    assert (again.rows_inserted, again.rows_updated) == (0, 0)
+    assert (again.rows_unchanged, again.rows_ignored) == (first.rows_inserted, first.rows_ignored)
+    assert again.reply_digests == first.reply_digests
+    assert values(indicator) == before
+
+
+def test_new_bytes_with_the_same_values_are_compared_and_write_nothing(fake, indicator):
+    first = ingest_indicator(indicator=indicator, client=fake)
+    before = values(indicator)
+    fake.digest_salt = "reformatted"
+
+    again = ingest_indicator(indicator=indicator, client=fake)
+
+    assert (again.rows_inserted, again.rows_updated, again.rows_unchanged) == (0, 0, first.rows_inserted)
+    assert again.reply_digests != first.reply_digests
+    assert values(indicator) == before
+
+
+def test_a_pull_that_failed_after_reading_leaves_the_digests_of_the_last_successful_one(
+    fake, indicator, monkeypatch
+):
+    first = ingest_indicator(indicator=indicator, client=fake)
+    fake.value = lambda *cell: Decimal("99")
+    real_write = run_module.write
+
+    def write_then_fail(**kwargs):
+        real_write(**kwargs)
+        raise RuntimeError("connection lost at commit")
+
+    monkeypatch.setattr(run_module, "write", write_then_fail)
+    with pytest.raises(RuntimeError):
+        ingest_indicator(indicator=indicator, client=fake)
+    monkeypatch.setattr(run_module, "write", real_write)
+
+    run = ingest_indicator(indicator=indicator, client=fake)
+
+    assert run.rows_updated == first.rows_inserted  # the same replies as the failed pull: read and written
+    assert set(Observation.objects.filter(indicator=indicator).values_list("value", flat=True)) == {
+        Decimal("99")
+    }
+
+
+def test_changed_provisional_months_read_an_unchanged_reply_again(fake, indicator):
+    ingest_indicator(indicator=indicator, client=fake)
+    indicator.provisional_months = 3
+    indicator.save()
+
+    run = ingest_indicator(indicator=indicator, client=fake)
+
+    provisional = Observation.objects.filter(indicator=indicator, provisional=True)
+    assert set(provisional.values_list("period", flat=True)) == {"2024M04", "2024M05", "2024M06"}
+    assert run.rows_updated == 99
+
+
+def test_chunks_are_fixed_windows_of_the_table_periods_so_a_later_start_asks_the_same():
+    available = tuple(months(2022, "2024M06"))
+
+    assert chunks(periods=list(available[5:]), available=available, size=10) == [
+        list(available[5:10]),
+        *[list(available[i : i + 10]) for i in range(10, 30, 10)],
+    ]
+    assert chunks(periods=list(available[12:]), available=available, size=10)[1:] == [
+        list(available[i : i + 10]) for i in range(20, 30, 10)
+    ]
+
+
+def test_sandbox_rar_areas_come_as_rar_names_and_are_stored_as_our_rar_areas(reference_data, sandbox_client):
+    sync_catalogue(client=sandbox_client)
+    indicator = bind_indicator(
+        indicator=Indicator.objects.get(code="forgaeves-rekrutteringer-andel"),
+        table_id="rek01h",
+        client=sandbox_client,
+    )
+    reply = sandbox_client.data(
+        "rek01h",
+        periods={"H": ["2023H1"]},
+        hierarchies={"_reko": "*"},
+        mgroups={indicator.mgroup_id: indicator.measure_id},
+        measure_labels={indicator.measure_label},
+    )
+
+    run = ingest_indicator(indicator=indicator, client=sandbox_client)
+
+    assert "RAR Østjylland" in reply.area.labels
+    stored = Observation.objects.filter(indicator=indicator)
+    assert run.status == IngestionRun.Status.SUCCEEDED
+    assert set(stored.filter(area__kind=Area.Kind.RAR).values_list("area__name", flat=True)) == set(
+        Area.objects.filter(kind=Area.Kind.RAR).values_list("name", flat=True)
+    )
+
+
+def test_sandbox_pull_again_skips_every_unchanged_reply(sandbox_client, sandbox_indicator):
+    first = ingest_indicator(indicator=sandbox_indicator, client=sandbox_client, since="2025M01")
+
+    again = ingest_indicator(indicator=sandbox_indicator, client=sandbox_client, since="2025M01")
+
+    assert (again.rows_inserted, again.rows_updated, again.rows_unchanged) == (0, 0, first.rows_inserted)
+    assert again.reply_digests == first.reply_digests
+
+
+def test_rows_for_an_area_that_does_not_exist_are_refused_by_either_writer(fake, indicator):
+    from django.db import IntegrityError, connection, transaction
+    from django.utils import timezone
+
+    pull = fetch(indicator=indicator, client=fake)
+    pull.area = pull.area.copy()
+    pull.area[-1] = 10**9  # no such area
+    run = IngestionRun.objects.create(indicator=indicator, started_at=timezone.now())
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        write_module.write(indicator=indicator, pull=pull, run=run, now=timezone.now())
+        connection.check_constraints()  # what the commit checks (the test itself runs in a transaction)
+
+    assert not Observation.objects.exists()
+
+
+def test_rows_deleted_by_hand_are_written_again_though_the_replies_are_unchanged(fake, indicator):
+    first = ingest_indicator(indicator=indicator, client=fake)
+    Observation.objects.filter(indicator=indicator).delete()
+
+    again = ingest_indicator(indicator=indicator, client=fake)
+
+    assert again.rows_inserted == first.rows_inserted
