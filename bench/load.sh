@@ -8,6 +8,7 @@
 # finished run is recorded) and the background rebuild runs as the worker would, then wrk starts at once: no
 # visit warms a page up. Each URL: DURATION seconds (default 30) × 32 connections, 2 threads, browsers' gzip.
 # Prints requests/s, p50, p99 and non-2xx per URL, then each target with its measured ratio, met or missed.
+# DURATION=10 REBUILD=measured: a quick run that rebuilds only the measured pages (the full rebuild takes minutes).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -37,6 +38,7 @@ unset CELERY_BROKER_URL  # the rebuild below runs in this process, as `make run`
 "$PYTHON" manage.py collectstatic --noinput -v 0
 
 URLS=(
+  "trivial (/healthz)|/healthz"
   "status|/kommune/$MUNICIPALITY/"
   "comparison|/sammenlign/$INDICATOR/"
   "api (no filter)|/api/observations/"
@@ -56,7 +58,8 @@ start_server() {  # $1: PAGE_CACHE_SECONDS
 }
 
 simulate_pull() {  # a finished run, committed: the rebuild is queued on commit and runs here, in-process
-  PAGE_CACHE_SECONDS=600 "$PYTHON" - <<'EOF'
+  MEASURED="${URLS[*]#*|}" PAGE_CACHE_SECONDS=600 "$PYTHON" - <<'EOF'
+import os
 import time
 from datetime import timedelta
 
@@ -71,6 +74,9 @@ from goals import page_rebuild
 from indicators.models import IngestionRun
 
 cache.clear()
+if os.environ.get("REBUILD") == "measured":  # a quick run: rebuild only the pages measured below
+    every = page_rebuild.default_paths
+    page_rebuild.default_paths = lambda: [p for p in every() if p in os.environ["MEASURED"].split()]
 paths = len(page_rebuild.default_paths())
 started = time.perf_counter()
 with transaction.atomic():
@@ -127,14 +133,20 @@ failed = sum(int(bad) + int(errors) for *_rest, bad, errors in rows)
 
 def check(label: str, measured: float, target: float) -> None:
     met = measured >= target
-    print(f"  {'met   ' if met else 'MISSED'} {label}: {measured:.0f} req/s = {measured / target:.2f} × {target:.0f}")
+    # The trivial view measured in the same run says how busy the machine was: the share is comparable across runs.
+    share = measured / rps[("on", "trivial (/healthz)")]
+    print(
+        f"  {'met   ' if met else 'MISSED'} {label}: {measured:.0f} req/s = {measured / target:.2f} × target"
+        f" ({share:.0%} of the trivial view's {rps[('on', 'trivial (/healthz)')]:.0f} req/s in this run)"
+    )
 
 
 check("status page, cached, ≥ 400 req/s (issue 11)", rps[("on", "status")], 400)
 check("status page right after a pull ≥ 600 req/s", rps[("on", "status")], 600)
 check("comparison page right after a pull ≥ 600 req/s", rps[("on", "comparison")], 600)
 for (mode, name), value in rps.items():
-    if name.startswith("api"):
-        check(f"{name}, page cache {mode}, ≥ 300 req/s", value, 300)
+    if name.startswith("api") or (mode == "off" and name in {"status", "comparison"}):
+        target = 300 if name.startswith("api") else 600
+        check(f"{name}, page cache {mode}, ≥ {target} req/s", value, target)
 print(f"  {'met   ' if failed == 0 else 'MISSED'} 0 non-2xx responses and socket errors: {failed}")
 EOF
