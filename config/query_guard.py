@@ -30,4 +30,7 @@ class QueryGuardMiddleware:
         if request.path.startswith("/api/"):
             return JsonResponse({"error": f"parameter {name!r} contains a NUL byte"}, status=400)
         message = _("Parameteren “%(name)s” i adressen indeholder et ugyldigt tegn (NUL).") % {"name": name}
-        return HttpResponseBadRequest(render_to_string("400.html", {"message": message}, request=request))
+        # Not 400.html: Django renders that one without a request (for a refused Host header), and base.html needs one.
+        return HttpResponseBadRequest(
+            render_to_string("bad_request.html", {"message": message}, request=request)
+        )

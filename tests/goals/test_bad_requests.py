@@ -84,3 +84,9 @@ class TestBadParameters:
         response = client.get(url, params)
 
         assert response.status_code in {200, 302, 404}
+
+    def test_a_host_header_not_allowed_is_a_400_not_a_500(self, client, reference_data, settings):
+        settings.DEBUG = False
+        client.raise_request_exception = False
+
+        assert client.get("/kommune/randers/", HTTP_HOST="localhost.evil.example").status_code == 400
