@@ -132,11 +132,11 @@ def cached_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
 
     @wraps(view)
     def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if request.method != "GET" or _personal(request):
+        if _personal(request):
             response = view(request, *args, **kwargs)
             add_never_cache_headers(response)  # a personal page is stored nowhere, not even by the browser
             return response
-        if not settings.PAGE_CACHE_SECONDS:
+        if request.method != "GET" or not settings.PAGE_CACHE_SECONDS:
             return view(request, *args, **kwargs)
         key, version = page_key(request), data_version()
         if not request.META.get(REFRESH):
