@@ -2,6 +2,7 @@
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from celery.schedules import crontab
@@ -68,6 +69,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "config.query_guard.QueryGuardMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -89,6 +91,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "indicators.context_processors.data_origin",
+                "goals.page_cache.site_context",
             ],
         },
     },
@@ -184,6 +187,50 @@ SUPPRESSION_MIN_BASE = int(os.environ.get("SUPPRESSION_MIN_BASE", "5"))
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "0" if DEBUG else "600"))
 
 if not DEBUG:
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", default=True)
     CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", default=True)
+
+# --- Page serving: shared page cache, the site's own URL, the proxy in front ---------------------------------
+# CACHE_URL (Redis) holds the rendered pages every gunicorn worker serves and the Celery worker rebuilds after a
+# pull (goals/page_cache.py); without it each process keeps its own (`make run`, tests).
+CACHE_URL = os.environ.get("CACHE_URL", "")
+if CACHE_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": "maaltavlen",
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        }
+    }
+
+# SITE_URL (https://maaltavlen.example.dk): absolute URLs on pages (embed codes, API links) start with it, never
+# with a visitor's Host header, and the pages rebuilt after a pull are built for it.
+SITE_URL = os.environ.get("SITE_URL", "").strip().rstrip("/")
+if SITE_URL:
+    _site = urlsplit(SITE_URL)
+    if _site.scheme not in {"http", "https"} or not _site.hostname or _site.path or _site.query:
+        raise ImproperlyConfigured(
+            f"SITE_URL must be the site's scheme and host only, such as https://maaltavlen.example.dk (got {SITE_URL!r})."
+        )
+    ALLOWED_HOSTS = [*ALLOWED_HOSTS, _site.hostname]
+
+# BEHIND_PROXY=1: a proxy that terminates HTTPS sets X-Forwarded-Proto. Trusted only then: without a proxy a
+# visitor could send the header themselves.
+BEHIND_PROXY = env_bool("BEHIND_PROXY", default=False)
+if BEHIND_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# The public pages are rebuilt in the background after every pull and edit (goals/page_rebuild.py), and every
+# PAGE_CACHE_SECONDS for what no data version tracks (an area's name, the next-pull line), so none goes stale.
+if PAGE_CACHE_SECONDS:
+    CELERY_BEAT_SCHEDULE["rebuild-pages"] = {
+        "task": "goals.tasks.rebuild_pages",
+        "schedule": PAGE_CACHE_SECONDS,
+    }

@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+from hashlib import sha256
+
+from django.core.cache import cache
 from django.db.models import QuerySet
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.http import require_GET
 
+from goals.page_cache import cached_page, data_version, site_origin
 from indicators.models import Indicator, Observation
 from indicators.periods import UnknownPeriodFormat, parse_period
 from municipalities.models import Area
 
 DEFAULT_PAGE_SIZE = 100
 MAX_PAGE_SIZE = 1000
+# A count is kept per data version (a pull changes it), and at most this long for what no version tracks.
+COUNT_CACHE_SECONDS = 600
 
 
 class BadRequest(ValueError):
@@ -22,34 +28,55 @@ def _error(message: str, status: int = 400) -> JsonResponse:
     return JsonResponse({"error": message}, status=status)
 
 
+def _whole_number(request: HttpRequest, name: str, default: int) -> int:
+    raw = request.GET.get(name, "")
+    if raw == "":
+        return default
+    # isdecimal first: int() would also take "1_000", " 7" or "٣", and refuses over 4300 digits with its own error.
+    if not raw.isascii() or not raw.isdecimal() or len(raw) > 18:
+        raise BadRequest(f"{name} must be a whole number from 1, such as {name}={default}")
+    return int(raw)
+
+
 def _page_numbers(request: HttpRequest) -> tuple[int, int]:
-    try:
-        page = int(request.GET.get("page", "1"))
-        size = int(request.GET.get("page_size", str(DEFAULT_PAGE_SIZE)))
-    except ValueError as exc:
-        raise BadRequest("page and page_size must be whole numbers") from exc
+    page = _whole_number(request, "page", 1)
+    size = _whole_number(request, "page_size", DEFAULT_PAGE_SIZE)
     if page < 1 or size < 1:
         raise BadRequest("page and page_size must be 1 or more")
     return page, min(size, MAX_PAGE_SIZE)
 
 
+def _count(queryset: QuerySet) -> int:
+    """The queryset's row count, counted once per data version and filter (a count over 1M rows takes a second)."""
+    sql, params = queryset.order_by().values("pk").query.sql_with_params()
+    key = "api-count:" + sha256(f"{data_version()}|{sql}|{params!r}".encode()).hexdigest()
+    count = cache.get(key)
+    if count is None:
+        count = queryset.count()
+        cache.set(key, count, COUNT_CACHE_SECONDS)
+    return count
+
+
 def _paginate(request: HttpRequest, queryset: QuerySet) -> tuple[list, dict]:
     """One page of a queryset and the envelope: count, next and previous links (absolute URLs)."""
     page, size = _page_numbers(request)
-    count = queryset.count()
+    count = _count(queryset)
+    last = max(1, -(-count // size))
+    if page > last:
+        raise BadRequest(f"page {page} is beyond the last page, {last}, at page_size={size}")
     items = list(queryset[(page - 1) * size : page * size])
 
     def link(number: int) -> str:
         params = request.GET.copy()
         params["page"] = str(number)
         params["page_size"] = str(size)
-        return request.build_absolute_uri(f"{request.path}?{params.urlencode()}")
+        return f"{site_origin(request)}{request.path}?{params.urlencode()}"
 
     envelope = {
         "count": count,
         "page": page,
         "page_size": size,
-        "next": link(page + 1) if page * size < count else None,
+        "next": link(page + 1) if page < last else None,
         "previous": link(page - 1) if page > 1 else None,
     }
     return items, envelope
@@ -66,7 +93,7 @@ def _json(handler):
 
     wrapped.__name__ = handler.__name__
     wrapped.__doc__ = handler.__doc__
-    return require_GET(wrapped)
+    return require_GET(cached_page(wrapped))
 
 
 @_json
@@ -136,7 +163,9 @@ def _filter_observations(request: HttpRequest) -> QuerySet:
             except UnknownPeriodFormat as exc:
                 raise BadRequest(f"{name} must be a period code such as 2023M01, 2023Q01 or 2023") from exc
             queryset = queryset.filter(**{lookup: start})
-    return queryset.order_by("indicator__code", "area__slug", "period_start", "id")
+    # The order of obs_series_idx (breakdown is fixed by the filter), so a page is an index range, not a sort of
+    # every row; indicator, area, period and breakdown are unique, so pages neither overlap nor skip.
+    return queryset.order_by("indicator_id", "area_id", "period_start")
 
 
 @_json

@@ -1,14 +1,22 @@
-"""Rendered public pages served again to anonymous visitors until the data they show changes.
+"""Rendered public pages served again to anonymous visitors, from the shared cache, until the data they show changes.
 
-The key holds the page's full URL (language and every parameter are in it), today's pull schedule, and a data
-version read in one query: the newest pull or catalogue sync, and the newest change to goals, plans, targets and
-indicators (their history tables). Edits without a history record (an area, an observation typed in the admin)
-show within PAGE_CACHE_SECONDS.
+An entry is found by the page's language, the site's origin and its full path, and holds the data version it was
+built under (read in one query: the newest pull or catalogue sync, and the newest change to goals, plans, targets
+and indicators, from their history tables), when it was built, and the body gzip-compressed once. It is served while
+its version is current and it is younger than PAGE_CACHE_SECONDS (edits without a history record, an area say,
+show within that); an older one is served only while a rebuild is pending (goals/page_rebuild.py), so no visitor
+waits for a page that the worker is about to build.
+
+Absolute URLs on pages start with settings.SITE_URL when it is set, so no visitor's Host header can reach another
+visitor's page; without it they start with the request's own origin, which is then part of the key.
 """
 
 from __future__ import annotations
 
+import gzip
+import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import wraps
 from hashlib import sha256
 
@@ -16,11 +24,18 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.http import HttpRequest, HttpResponse
+from django.utils.cache import add_never_cache_headers, get_conditional_response, patch_vary_headers
 from django.utils.translation import get_language
 
-from goals.freshness import next_pull_at
 from goals.models import Goal, Plan, PlanGoal, Target
 from indicators.models import Indicator, IngestionRun
+
+# Set in the WSGI environ of the requests the rebuild makes: no HTTP header can set a key without "HTTP_".
+REFRESH = "maaltavlen.page_cache.refresh"
+# Present while a rebuild of the pages is queued or running (goals/page_rebuild.py).
+REBUILD_PENDING = "page-cache:rebuild-pending"
+# Browsers and proxies may keep a page but must ask again each time; an unchanged page costs them a 304.
+PUBLIC_CACHE_CONTROL = "public, no-cache"
 
 
 def _version_sql() -> str:
@@ -37,28 +52,101 @@ def data_version() -> str:
         return "|".join(str(value) for value in cursor.fetchone())
 
 
-def _cacheable(request: HttpRequest) -> bool:
+def site_origin(request: HttpRequest) -> str:
+    """Scheme and host that absolute URLs on a page start with: SITE_URL, else the request's own."""
+    return settings.SITE_URL or f"{request.scheme}://{request.get_host()}"
+
+
+def site_context(request: HttpRequest) -> dict[str, str]:
+    """Template context: `site_origin` for absolute URLs (embed codes)."""
+    return {"site_origin": site_origin(request)}
+
+
+def page_key(request: HttpRequest) -> str:
+    """The cache key of the page a request asks for: language, origin and full path."""
+    page = f"{get_language()}|{site_origin(request)}|{request.get_full_path()}"
+    return "page:" + sha256(page.encode()).hexdigest()
+
+
+def _personal(request: HttpRequest) -> bool:
     # Logged-in users see edit links and messages; a session or message cookie means the page is personal.
-    personal = settings.SESSION_COOKIE_NAME in request.COOKIES or "messages" in request.COOKIES
-    return bool(settings.PAGE_CACHE_SECONDS) and request.method == "GET" and not personal
+    return settings.SESSION_COOKIE_NAME in request.COOKIES or "messages" in request.COOKIES
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A rendered page as stored: its data version, when it was built, and its gzip-compressed body."""
+
+    version: str
+    built_at: float
+    content_type: str
+    headers: tuple[tuple[str, str], ...]
+    body: bytes
+    etag: str
+
+    def is_fresh(self, version: str) -> bool:
+        """Built under this data version, and recently enough for what no version tracks."""
+        return self.version == version and time.time() - self.built_at < settings.PAGE_CACHE_SECONDS
+
+    def response(self, request: HttpRequest) -> HttpResponse:
+        """The page for this request: compressed when the browser accepts gzip (browsers do)."""
+        compressed = "gzip" in request.headers.get("Accept-Encoding", "")
+        response = HttpResponse(
+            self.body if compressed else gzip.decompress(self.body), content_type=self.content_type
+        )
+        for name, value in self.headers:
+            response[name] = value
+        if compressed:
+            response["Content-Encoding"] = "gzip"
+        return _public_headers(response, self.etag)
+
+
+def _public_headers(response: HttpResponse, etag: str) -> HttpResponse:
+    response["ETag"] = etag
+    response["Cache-Control"] = PUBLIC_CACHE_CONTROL
+    patch_vary_headers(response, ("Accept-Encoding", "Cookie"))
+    return response
+
+
+# Headers of the view's response worth keeping (the framing rules of embeds are set by decorators outside).
+KEPT_HEADERS = ("Content-Language", "Content-Disposition")
+
+
+def _store(key: str, version: str, response: HttpResponse) -> Entry:
+    etag = 'W/"' + sha256(f"{key}|{version}".encode()).hexdigest()[:32] + '"'
+    entry = Entry(
+        version=version,
+        built_at=time.time(),
+        content_type=response["Content-Type"],
+        headers=tuple((name, response[name]) for name in KEPT_HEADERS if response.has_header(name)),
+        body=gzip.compress(response.content, compresslevel=6),
+        etag=etag,
+    )
+    # Kept past its freshness so that it can be served while the rebuild is on its way.
+    cache.set(key, entry, 2 * settings.PAGE_CACHE_SECONDS)
+    return entry
 
 
 def cached_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Serve the view's 200 responses from the cache while the data version and the URL are the same."""
+    """Serve the view's 200 responses from the shared cache while the data version is the same (see module doc)."""
 
     @wraps(view)
     def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if not _cacheable(request):
-            return view(request, *args, **kwargs)
-        fingerprint = (
-            f"{get_language()}|{request.get_full_path()}|{next_pull_at():%Y%m%d%H%M}|{data_version()}"
-        )
-        key = "page:" + sha256(fingerprint.encode()).hexdigest()
-        response = cache.get(key)
-        if response is None:
+        if _personal(request):
             response = view(request, *args, **kwargs)
-            if response.status_code == 200:
-                cache.set(key, response, settings.PAGE_CACHE_SECONDS)
-        return response
+            add_never_cache_headers(response)  # a personal page is stored nowhere, not even by the browser
+            return response
+        if request.method != "GET" or not settings.PAGE_CACHE_SECONDS:
+            return view(request, *args, **kwargs)
+        key, version = page_key(request), data_version()
+        if not request.META.get(REFRESH):
+            entry: Entry | None = cache.get(key)
+            if entry is not None and (entry.is_fresh(version) or cache.get(REBUILD_PENDING)):
+                not_modified = get_conditional_response(request, etag=entry.etag)
+                return _public_headers(not_modified, entry.etag) if not_modified else entry.response(request)
+        response = view(request, *args, **kwargs)
+        if response.status_code != 200 or response.streaming:
+            return response
+        return _store(key, version, response).response(request)
 
     return wrapped

@@ -46,6 +46,8 @@ def parse_period(code: str) -> Period:
         if not match:
             continue
         year = int(match["year"])
+        if year == 0:  # the pattern's four digits allow 0000, which no calendar has
+            break
         n = int(match.groupdict().get("n") or 1)
         if period_type in {"M", "MYTD"}:
             start = date(year, n, 1)

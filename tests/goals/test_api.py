@@ -75,3 +75,47 @@ def test_bad_parameters_are_a_400_with_a_message(client, reference_data, params)
 
 def test_api_is_read_only(client, reference_data):
     assert client.post("/api/observations/").status_code == 405
+
+
+def test_the_count_is_counted_once_per_data_version(client, share_data):
+    from datetime import timedelta
+
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from indicators.models import IngestionRun
+
+    cache.clear()
+    client.get("/api/observations/")
+    with CaptureQueriesContext(connection) as again:
+        second = client.get("/api/observations/", {"page": 2}).json()
+    now = timezone.now()
+    IngestionRun.objects.create(started_at=now - timedelta(minutes=1), finished_at=now, status="succeeded")
+    with CaptureQueriesContext(connection) as after_a_pull:
+        client.get("/api/observations/", {"page": 2})
+
+    counts = [[q for q in queries if "COUNT(" in q["sql"].upper()] for queries in (again, after_a_pull)]
+    assert second["count"] == 99 * 36 + 2 * 36
+    assert counts[0] == [] and len(counts[1]) == 1
+
+
+def test_walking_the_pages_gives_every_observation_once(client, share_data):
+    seen, url, count = [], "/api/observations/?page_size=1000", None
+    while url:
+        data = client.get(url).json()
+        count = data["count"]
+        seen += [(r["indicator"], r["area"], r["period"]) for r in data["results"]]
+        url = data["next"]
+
+    assert len(seen) == len(set(seen)) == count
+
+
+def test_page_links_start_with_the_site_url_not_the_host_header(client, reference_data, settings):
+    settings.SITE_URL = "https://maaltavlen.example.dk"
+    settings.ALLOWED_HOSTS = ["localhost", "testserver"]
+
+    data = client.get("/api/areas/", {"page_size": 10}, HTTP_HOST="localhost:6666").json()
+
+    assert data["next"].startswith("https://maaltavlen.example.dk/api/areas/?")

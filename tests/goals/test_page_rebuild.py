@@ -1,0 +1,205 @@
+"""After a pull or an edit the public pages are rebuilt in the background: no visitor waits for a page build."""
+
+import os
+import subprocess
+import sys
+from datetime import timedelta
+
+import pytest
+import redis
+from django.core.cache import cache
+from django.utils import timezone
+
+from goals import page_rebuild
+from goals.models import PlanGoal
+from indicators.models import IngestionRun
+from tests.conftest import REQUIRE_SERVICES
+
+URL = "/kommune/randers/"
+TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+@pytest.fixture
+def served_site(settings):
+    """Production-like serving: the page cache on, pages built for the site's own URL."""
+    settings.PAGE_CACHE_SECONDS = 600
+    settings.SITE_URL = "http://testserver"
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def randers_pages(monkeypatch):
+    """The default pages of Randers and of one comparison only (all 98 municipalities take minutes on SQLite)."""
+    every = page_rebuild.default_paths
+    monkeypatch.setattr(
+        page_rebuild,
+        "default_paths",
+        lambda: [p for p in every() if "randers" in p or "/sammenlign/mm17-andel-opkvalificering/" in p],
+    )
+
+
+def _finish_a_pull() -> None:
+    now = timezone.now()
+    IngestionRun.objects.create(
+        started_at=now - timedelta(minutes=1),
+        finished_at=now,
+        status=IngestionRun.Status.SUCCEEDED,
+        data_origin="sandbox",
+    )
+
+
+def _no_builds(monkeypatch) -> None:
+    def refuse(**kwargs):
+        raise AssertionError("a visitor waited for a page build")
+
+    monkeypatch.setattr("goals.views.status_page", refuse)
+    monkeypatch.setattr("goals.views.comparison_page", refuse)
+
+
+def test_after_a_pull_the_first_visitor_gets_a_ready_page(
+    client,
+    share_data,
+    served_site,
+    monkeypatch,
+    django_capture_on_commit_callbacks,
+    django_assert_num_queries,
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        _finish_a_pull()
+    _no_builds(monkeypatch)
+
+    with django_assert_num_queries(1):  # the data version; the page comes from the cache
+        status = client.get(URL)
+    english = client.get("/en" + URL)
+    comparison = client.get("/sammenlign/mm17-andel-opkvalificering/")
+    embed = client.get("/embed/kommune/randers/mm17-andel-opkvalificering/", {"aar": "2024"})
+
+    assert [r.status_code for r in (status, english, comparison, embed)] == [200] * 4
+    assert "Demodata" in status.content.decode() and '<html lang="en">' in english.content.decode()
+
+
+def test_an_edited_plan_is_rebuilt_and_shown_to_the_next_visitor(
+    client, share_data, served_site, randers_pages, monkeypatch, django_capture_on_commit_callbacks
+):
+    client.get(URL, {"aar": "2024"})
+    with django_capture_on_commit_callbacks(execute=True):
+        plan_goal = PlanGoal.objects.get(
+            plan__municipality__slug="randers", plan__goal_set__year=2024, goal__number=2
+        )
+        plan_goal.text = "En helt ny tekst om opkvalificering."
+        plan_goal.save()
+    _no_builds(monkeypatch)
+
+    assert "En helt ny tekst om opkvalificering." in client.get(URL).content.decode()
+
+
+def test_many_saves_in_one_edit_queue_one_rebuild(
+    share_data, served_site, monkeypatch, django_capture_on_commit_callbacks
+):
+    rebuilds = []
+    monkeypatch.setattr(
+        "goals.tasks.rebuild_pages.delay", lambda: rebuilds.append(1)
+    )  # queued for the worker
+
+    with django_capture_on_commit_callbacks(execute=True):
+        for plan_goal in PlanGoal.objects.filter(plan__municipality__slug="randers"):
+            plan_goal.text += " Revideret."
+            plan_goal.save()
+
+    assert rebuilds == [1]
+
+
+def test_while_a_rebuild_is_pending_visitors_get_the_previous_page(
+    client, share_data, served_site, monkeypatch, django_capture_on_commit_callbacks
+):
+    before = client.get(URL).content
+    monkeypatch.setattr("goals.tasks.rebuild_pages.delay", lambda: None)  # the worker has not run it yet
+    with django_capture_on_commit_callbacks(execute=True):
+        _finish_a_pull()
+    _no_builds(monkeypatch)
+
+    assert client.get(URL).content == before
+
+
+def test_without_a_rebuild_pending_a_changed_page_is_built_again(client, share_data, served_site):
+    client.get(URL)
+    _finish_a_pull()  # no commit in this test's transaction: nothing queued, as when no worker runs
+
+    assert "Demodata" in client.get(URL).content.decode()
+
+
+def test_the_default_pages_cover_status_comparison_and_embeds_in_both_languages(share_data):
+    paths = page_rebuild.default_paths()
+
+    assert {URL, "/en" + URL, "/sammenlign/mm17-andel-opkvalificering/", "/"} <= set(paths)
+    assert "/embed/kommune/randers/mm17-andel-opkvalificering/?aar=2024" in paths
+    assert "/en/embed/sammenlign/mm17-andel-opkvalificering/" in paths
+    assert paths.index("/en" + URL) < paths.index(
+        "/embed/kommune/randers/mm17-andel-opkvalificering/?aar=2024"
+    )
+
+
+def test_nothing_is_rebuilt_in_development(share_data, settings, django_capture_on_commit_callbacks):
+    settings.SITE_URL = "http://testserver"  # `make run`: DEBUG, so PAGE_CACHE_SECONDS is 0
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        _finish_a_pull()
+
+    assert callbacks == [] and page_rebuild.rebuild(paths=[URL]) == 0
+
+
+# --- The shared cache -----------------------------------------------------------------------------------------
+def test_cache_url_puts_the_page_cache_on_redis_and_without_it_each_process_keeps_its_own():
+    probe = "import django; django.setup(); from django.conf import settings; print(settings.CACHES['default']['BACKEND'])"
+
+    def backend(**extra: str) -> str:
+        env = {**os.environ, "DEBUG": "1", **extra}
+        env.pop("CACHE_URL", None) if not extra else None
+        return subprocess.run(
+            [sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=True
+        ).stdout.strip()
+
+    assert backend(CACHE_URL="redis://127.0.0.1:6379/3") == "django.core.cache.backends.redis.RedisCache"
+    assert backend() == "django.core.cache.backends.locmem.LocMemCache"
+
+
+@pytest.fixture
+def redis_cache(settings):
+    try:
+        redis.Redis.from_url(TEST_REDIS_URL, socket_connect_timeout=1).ping()
+    except redis.RedisError as exc:
+        message = f"needs Redis at {TEST_REDIS_URL} (set TEST_REDIS_URL; CI starts it): {exc}"
+        if REQUIRE_SERVICES:
+            pytest.fail(message)
+        pytest.skip(message)
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": TEST_REDIS_URL,
+            "KEY_PREFIX": "maaltavlen-test",
+        }
+    }
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.mark.redis
+def test_a_page_rebuilt_by_the_worker_is_served_from_redis(
+    client,
+    share_data,
+    served_site,
+    redis_cache,
+    randers_pages,
+    monkeypatch,
+    django_capture_on_commit_callbacks,
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        _finish_a_pull()
+    keys = redis.Redis.from_url(TEST_REDIS_URL).keys("maaltavlen-test:*page:*")
+    _no_builds(monkeypatch)
+
+    assert len(keys) > 10
+    assert client.get(URL).status_code == 200
