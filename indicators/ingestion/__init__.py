@@ -6,6 +6,7 @@ fetch.py asks and parses (nothing is written), write.py upserts, run.py ties the
 from indicators.ingestion.errors import (
     IndicatorNotReady,
     IngestionError,
+    RunInterrupted,
     UnknownArea,
     error_kind,
     error_message,
@@ -19,26 +20,40 @@ from indicators.ingestion.fetch import (
     periods_per_request,
     periods_to_pull,
 )
-from indicators.ingestion.run import STALE_RUN_HOURS, fail_stale_runs, indicators_due, ingest_indicator
+from indicators.ingestion.run import (
+    expired_runs,
+    finish_run,
+    indicators_due,
+    ingest_indicator,
+    interrupt_expired_runs,
+    lease_seconds,
+    renewed_lease,
+    start_run,
+)
 from indicators.ingestion.write import WriteCounts, write
 
 __all__ = [
     "REPULL_MONTHS",
-    "STALE_RUN_HOURS",
     "IndicatorNotReady",
     "IngestionError",
     "Pull",
+    "RunInterrupted",
     "UnknownArea",
     "WriteCounts",
     "area_hierarchies",
     "breakdown_key",
     "error_kind",
     "error_message",
-    "fail_stale_runs",
+    "expired_runs",
+    "finish_run",
     "fetch",
     "indicators_due",
     "ingest_indicator",
+    "interrupt_expired_runs",
+    "lease_seconds",
     "periods_per_request",
     "periods_to_pull",
+    "renewed_lease",
+    "start_run",
     "write",
 ]

@@ -107,9 +107,6 @@ def _write_postgresql(*, indicator: Indicator, pull: Pull, run: IngestionRun, no
     """
     params = {"indicator": indicator.pk, "run": run.pk, "now": now, "period_type": pull.period_type}
     with connection.cursor() as cursor:
-        # A pull is idempotent and repeated until it succeeds, so it need not wait for its WAL flush at commit:
-        # a crash right after commit loses at most this pull, never consistency (the run record goes with it).
-        cursor.execute("SET LOCAL synchronous_commit TO OFF")
         cursor.execute(_HAS_ROWS_SQL, params)
         if not cursor.fetchone()[0]:
             return _copy_first_pull(cursor, indicator=indicator, pull=pull, now=now)
