@@ -97,8 +97,9 @@ def missed_work(*, now: datetime | None = None) -> MissedWork:
             ),
         )
         .exclude(running=True)
+        .exclude(interruptions__gte=MAX_INTERRUPTIONS_PER_DAY)
     )
-    retry = due.filter(last_error_kind="interrupted", interruptions__lt=MAX_INTERRUPTIONS_PER_DAY)
+    retry = due.filter(last_error_kind="interrupted")
     missed = due.filter(attempted=False) if ingest_slot else due.none()
     indicators = sorted(set(retry.values_list("pk", flat=True)) | set(missed.values_list("pk", flat=True)))
     return MissedWork(catalogue=catalogue_missed, indicators=indicators, interrupted=interrupted)

@@ -142,12 +142,17 @@ def renewed_lease(run: IngestionRun) -> Iterator[None]:
         thread.join()
 
 
-def expired_runs(*, now: datetime) -> QuerySet[IngestionRun]:
+def lease_expired(*, now: datetime) -> Q:
     """Runs still "running" whose heartbeat is older than the lease: their process has died."""
     cutoff = now - timedelta(seconds=lease_seconds())
-    return IngestionRun.objects.filter(status=IngestionRun.Status.RUNNING).filter(
+    return Q(status=IngestionRun.Status.RUNNING) & (
         Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, started_at__lt=cutoff)
     )
+
+
+def expired_runs(*, now: datetime) -> QuerySet[IngestionRun]:
+    """The runs whose lease expired (see lease_expired)."""
+    return IngestionRun.objects.filter(lease_expired(now=now))
 
 
 def interrupt_expired_runs(*, now: datetime) -> list[IngestionRun]:
