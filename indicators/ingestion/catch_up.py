@@ -23,7 +23,7 @@ INGEST_DUE_TASK = "indicators.tasks.ingest_due"
 # A pull that kills its process every time (an input that crashes the worker) is retried this often a day, then
 # left failed as "interrupted" on the source-health page for a person to look at.
 MAX_INTERRUPTIONS_PER_DAY = 3
-# Schedules repeat at least weekly; a slot further back than this is not looked for.
+# Schedules repeat at least weekly; a slot further away than this is not looked for.
 _LOOK_BACK = timedelta(days=8)
 
 
@@ -36,19 +36,27 @@ class MissedWork:
 
 def previous_slot(*, task: str, now: datetime) -> datetime | None:
     """The latest time at or before `now` when an enabled crontab entry of the database schedule sends `task`."""
-    entries = PeriodicTask.objects.filter(task=task, enabled=True, crontab__isnull=False).select_related(
-        "crontab"
-    )
-    slots = [_previous_cron_time(entry.crontab, now) for entry in entries]
-    slots = [slot for slot in slots if slot is not None]
-    return max(slots, default=None)
+    slots = [_cron_time(crontab, now, step=-1) for crontab in _crontabs(task)]
+    return max((slot for slot in slots if slot is not None), default=None)
 
 
-def _previous_cron_time(crontab, now: datetime) -> datetime | None:
+def next_slot(*, task: str, now: datetime) -> datetime | None:
+    """The first time after `now` when an enabled crontab entry of the database schedule sends `task`."""
+    slots = [_cron_time(crontab, now + timedelta(minutes=1), step=1) for crontab in _crontabs(task)]
+    return min((slot for slot in slots if slot is not None), default=None)
+
+
+def _crontabs(task: str) -> list:
+    entries = PeriodicTask.objects.filter(task=task, enabled=True, crontab__isnull=False)
+    return [entry.crontab for entry in entries.select_related("crontab")]
+
+
+def _cron_time(crontab, start: datetime, *, step: int) -> datetime | None:
+    """The first minute from `start` (backwards for step -1) that the crontab matches, in its time zone."""
     schedule = crontab.schedule  # celery's crontab with its fields parsed into sets
     zone = ZoneInfo(str(crontab.timezone or settings.CELERY_TIMEZONE))
-    moment = now.astimezone(zone).replace(second=0, microsecond=0)
-    # Minute by minute backwards: at most 11,520 cheap set look-ups, and exact for any crontab and DST change.
+    moment = start.astimezone(zone).replace(second=0, microsecond=0)
+    # Minute by minute: at most 11,520 cheap set look-ups, and exact for any crontab and DST change.
     for _ in range(int(_LOOK_BACK.total_seconds() // 60)):
         if (
             moment.minute in schedule.minute
@@ -58,7 +66,7 @@ def _previous_cron_time(crontab, now: datetime) -> datetime | None:
             and moment.isoweekday() % 7 in schedule.day_of_week  # celery counts Sunday as 0
         ):
             return moment
-        moment = (moment - timedelta(minutes=1)).astimezone(zone)
+        moment = (moment + timedelta(minutes=step)).astimezone(zone)
     return None
 
 
