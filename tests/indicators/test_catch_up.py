@@ -200,3 +200,15 @@ def test_the_broker_redelivers_only_after_the_longest_pull_may_have_ended():
         < visibility
         <= app.conf.task_time_limit + 600
     )
+
+
+def test_pages_announce_the_next_daily_pull_from_the_database_schedule(db):
+    from goals.freshness import next_pull_at
+
+    assert next_pull_at(at(9, 0)) == at(6, 30, day=3)
+    assert next_pull_at(at(6, 0)) == at(6, 30)
+
+    crontab, _ = CrontabSchedule.objects.get_or_create(hour="7", minute="15", timezone="Europe/Copenhagen")
+    PeriodicTask.objects.filter(task=INGEST_DUE_TASK).update(crontab=crontab)  # an admin moves it
+
+    assert next_pull_at(at(6, 0)) == at(7, 15)
