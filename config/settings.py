@@ -5,7 +5,6 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import dj_database_url
-from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -57,6 +56,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "simple_history",
+    "django_celery_beat",
     "municipalities",
     "indicators",
     "goals",
@@ -159,17 +159,23 @@ CELERY_BROKER_URL = CELERY_BROKER_URL or "memory://"
 CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND") or None
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = False  # only idempotent tasks opt in (indicators/tasks.py)
+# A late-acking task whose worker process dies (kill -9, out of memory) goes back to the queue at once instead of
+# being acknowledged as done; the pulls are idempotent upserts, so a second delivery writes nothing twice.
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_BEAT_SCHEDULE = {
-    # Every day at 06:00 Copenhagen time: refresh the Jobindsats catalogue (tables and their update dates).
-    "daily-sync-catalogue": {
-        "task": "indicators.tasks.sync_catalogue",
-        "schedule": crontab(hour=6, minute=0),
-    },
-    # Every day at 06:30, after the catalogue: pull the indicators whose table Jobindsats updated since our
-    # last successful pull, or whose last pull failed.
-    "daily-ingest-due": {"task": "indicators.tasks.ingest_due", "schedule": crontab(hour=6, minute=30)},
-}
+# The longest a task may run (a pull of one indicator takes minutes); the soft limit lets it record its failure.
+CELERY_TASK_TIME_LIMIT = int(os.environ.get("CELERY_TASK_TIME_LIMIT_SECONDS", "900"))
+CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_TIME_LIMIT - 60
+# Redis hands an unacknowledged message to another worker after this long: when the whole worker was killed.
+# Longer than the hard time limit, so a pull still running is never started twice; a killed pull is retried sooner
+# by the catch-up (its lease expires after INGEST_LEASE_SECONDS).
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT + 300}
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# The schedule lives in the database and is edited in the admin (Periodic tasks); migration indicators 0006
+# creates the daily catalogue sync (06:00), the daily pull of what is due (06:30) and the catch-up (every 5 min).
+CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# A running pull renews its heartbeat every third of this; a run silent for longer has lost its process.
+INGEST_LEASE_SECONDS = int(os.environ.get("INGEST_LEASE_SECONDS", "180"))
 
 # --- Jobindsats ---------------------------------------------------------------------------------------
 JOBINDSATS_API_TOKEN = os.environ.get("JOBINDSATS_API_TOKEN", "")
@@ -228,9 +234,5 @@ if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # The public pages are rebuilt in the background after every pull and edit (goals/page_rebuild.py), and every
-# PAGE_CACHE_SECONDS for what no data version tracks (an area's name, the next-pull line), so none goes stale.
-if PAGE_CACHE_SECONDS:
-    CELERY_BEAT_SCHEDULE["rebuild-pages"] = {
-        "task": "goals.tasks.rebuild_pages",
-        "schedule": PAGE_CACHE_SECONDS,
-    }
+# ten minutes by the database schedule (migration goals 0003) for what no data version tracks (an area's name,
+# the next-pull line), so none goes stale; the task does nothing while PAGE_CACHE_SECONDS is 0.

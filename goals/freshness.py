@@ -1,4 +1,4 @@
-"""How fresh a chart's numbers are: Jobindsats' table updates, our copy, and the next daily pull."""
+"""How fresh a chart's numbers are: Jobindsats' table updates, our copy, and the next daily pull (database schedule)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,11 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.utils import timezone
 
+from indicators.ingestion.catch_up import INGEST_DUE_TASK, next_slot
 from indicators.models import Indicator
+
+# Shown when an admin has disabled the daily pull: the time it is created with (migration indicators 0006).
+DEFAULT_DAILY_PULL = (6, 30)
 
 
 @dataclass(frozen=True)
@@ -35,9 +39,11 @@ def freshness_of(indicator: Indicator, *, fetched_at: datetime | None, next_pull
 
 def next_pull_at(now: datetime | None = None) -> datetime:
     """The next time the daily indicator pull runs, in Copenhagen time."""
-    schedule = settings.CELERY_BEAT_SCHEDULE["daily-ingest-due"]["schedule"]
-    hour, minute = min(schedule.hour), min(schedule.minute)
     local = (now or timezone.now()).astimezone(ZoneInfo(settings.TIME_ZONE))
+    scheduled = next_slot(task=INGEST_DUE_TASK, now=local)
+    if scheduled is not None:
+        return scheduled.astimezone(local.tzinfo)
+    hour, minute = DEFAULT_DAILY_PULL
     candidate = local.replace(hour=hour, minute=minute, second=0, microsecond=0)
     if candidate <= local:
         candidate = (candidate + timedelta(days=1)).replace(hour=hour, minute=minute)

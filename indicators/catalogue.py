@@ -8,7 +8,7 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from indicators.ingestion import error_kind, error_message
+from indicators.ingestion import finish_run, renewed_lease
 from indicators.jobindsats import (
     CatalogueTable,
     JobindsatsClient,
@@ -72,32 +72,24 @@ def _upsert_table(entry: CatalogueTable, now) -> str:
 
 def sync_catalogue(*, client: JobindsatsClient) -> CatalogueSync:
     """Upsert every catalogue table (raw and parsed update dates, period types); record a catalogue run."""
-    run = IngestionRun.objects.create(kind=IngestionRun.Kind.CATALOGUE, started_at=timezone.now())
-    try:
-        entries = client.catalogue()
-        with transaction.atomic():
-            now = timezone.now()
-            outcomes = [_upsert_table(entry, now) for entry in entries]
-            run.rows_inserted = outcomes.count("created")
-            run.rows_updated = outcomes.count("updated")
-            run.rows_unchanged = outcomes.count("unchanged")
-            _finish(run, client, status=IngestionRun.Status.SUCCEEDED)
-    except JobindsatsError as exc:
-        _finish(run, client, status=IngestionRun.Status.FAILED, error=exc)
-        raise
+    started = timezone.now()
+    run = IngestionRun.objects.create(
+        kind=IngestionRun.Kind.CATALOGUE, started_at=started, heartbeat_at=started
+    )
+    with renewed_lease(run):
+        try:
+            entries = client.catalogue()
+            with transaction.atomic():
+                now = timezone.now()
+                outcomes = [_upsert_table(entry, now) for entry in entries]
+                run.rows_inserted = outcomes.count("created")
+                run.rows_updated = outcomes.count("updated")
+                run.rows_unchanged = outcomes.count("unchanged")
+                finish_run(run, status=IngestionRun.Status.SUCCEEDED, client=client)
+        except JobindsatsError as exc:
+            finish_run(run, status=IngestionRun.Status.FAILED, client=client, error=exc)
+            raise
     return CatalogueSync(run.rows_inserted, run.rows_updated, run.rows_unchanged, run)
-
-
-def _finish(
-    run: IngestionRun, client: JobindsatsClient, *, status: str, error: Exception | None = None
-) -> None:
-
-    run.status = status
-    run.finished_at = timezone.now()
-    run.data_origin = "sandbox" if client.is_sandbox else "jobindsats"
-    if error is not None:
-        run.error_kind, run.error = error_kind(error), error_message(error)
-    run.save()
 
 
 def ministerial_tables() -> QuerySet[JobindsatsTable]:

@@ -297,6 +297,12 @@ class IngestionRun(models.Model):
     )
     started_at = models.DateTimeField(_("startet"))
     finished_at = models.DateTimeField(_("afsluttet"), null=True, blank=True)
+    heartbeat_at = models.DateTimeField(
+        _("senest i live"),
+        null=True,
+        blank=True,
+        help_text=_("Opdateres jævnligt, mens hentningen kører; står den stille, er processen stoppet."),
+    )
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.RUNNING)
     rows_inserted = models.PositiveIntegerField(_("nye rækker"), default=0)
     rows_updated = models.PositiveIntegerField(_("ændrede rækker"), default=0)

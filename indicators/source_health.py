@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.conf import settings
 from django.db.models import OuterRef, Q, Subquery
+from django.utils import timezone
 
+from indicators.ingestion import RunInterrupted, lease_expired
 from indicators.models import Indicator, IngestionRun
 from indicators.sandbox_demo import pulls_from_sandbox
 
@@ -15,12 +18,23 @@ from indicators.sandbox_demo import pulls_from_sandbox
 class IndicatorHealth:
     indicator: Indicator
     last_success: IngestionRun | None
-    last_attempt: IngestionRun | None
+    last_attempt: IngestionRun | None  # the newest pull that ended, or whose process died
+    current: IngestionRun | None = None  # a pull running now (its lease is alive)
+
+    @property
+    def interrupted(self) -> bool:
+        """The newest pull's process stopped before it could record an outcome (marked so or not yet)."""
+        attempt = self.last_attempt
+        return attempt is not None and (
+            attempt.status == IngestionRun.Status.RUNNING or attempt.error_kind == RunInterrupted.kind
+        )
 
     @property
     def failing(self) -> bool:
-        """The newest finished pull failed."""
-        return self.last_attempt is not None and self.last_attempt.status == IngestionRun.Status.FAILED
+        """The newest pull failed or was interrupted."""
+        return self.last_attempt is not None and (
+            self.last_attempt.status == IngestionRun.Status.FAILED or self.interrupted
+        )
 
     @property
     def rows_changed(self) -> int | None:
@@ -73,22 +87,32 @@ def _token_health() -> TokenHealth:
     )
 
 
-def source_health() -> SourceHealth:
-    """Every Jobindsats indicator with its bound table, last successful pull and last attempt (fixed queries)."""
+def source_health(*, now: datetime | None = None) -> SourceHealth:
+    """Every Jobindsats indicator with its bound table, last successful pull and last attempt (fixed queries).
+
+    A run whose process died counts as an attempt (interrupted) as soon as its lease expires, before the next
+    catch-up marks it so.
+    """
+    dead = lease_expired(now=now or timezone.now())
     runs = IngestionRun.objects.filter(indicator=OuterRef("pk"))
+    ended = runs.filter(~Q(status=IngestionRun.Status.RUNNING) | dead)
     indicators = list(
         Indicator.objects.filter(source=Indicator.Source.JOBINDSATS)
         .select_related("table")
         .annotate(
             last_success_id=_latest(runs, status=IngestionRun.Status.SUCCEEDED),
-            last_attempt_id=_latest(runs.exclude(status=IngestionRun.Status.RUNNING)),
+            last_attempt_id=_latest(ended),
+            current_id=_latest(runs.filter(status=IngestionRun.Status.RUNNING).exclude(dead)),
         )
         .order_by("code")
     )
-    wanted = {i.last_success_id for i in indicators} | {i.last_attempt_id for i in indicators}
+    wanted = {pk for i in indicators for pk in (i.last_success_id, i.last_attempt_id, i.current_id)}
     by_id = IngestionRun.objects.in_bulk([pk for pk in wanted if pk is not None])
     rows = [
-        IndicatorHealth(i, by_id.get(i.last_success_id), by_id.get(i.last_attempt_id)) for i in indicators
+        IndicatorHealth(
+            i, by_id.get(i.last_success_id), by_id.get(i.last_attempt_id), by_id.get(i.current_id)
+        )
+        for i in indicators
     ]
     catalogue = IngestionRun.objects.filter(kind=IngestionRun.Kind.CATALOGUE).order_by("-started_at").first()
     return SourceHealth(indicators=rows, token=_token_health(), last_catalogue=catalogue)

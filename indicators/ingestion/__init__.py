@@ -7,6 +7,7 @@ ties them together and records the run.
 from indicators.ingestion.errors import (
     IndicatorNotReady,
     IngestionError,
+    RunInterrupted,
     UnknownArea,
     error_kind,
     error_message,
@@ -20,27 +21,43 @@ from indicators.ingestion.fetch import (
     periods_to_pull,
 )
 from indicators.ingestion.rows import Pull, breakdown_key
-from indicators.ingestion.run import STALE_RUN_HOURS, fail_stale_runs, indicators_due, ingest_indicator
+from indicators.ingestion.run import (
+    expired_runs,
+    finish_run,
+    indicators_due,
+    ingest_indicator,
+    interrupt_expired_runs,
+    lease_expired,
+    lease_seconds,
+    renewed_lease,
+    start_run,
+)
 from indicators.ingestion.write import WriteCounts, write
 
 __all__ = [
     "REPULL_MONTHS",
-    "STALE_RUN_HOURS",
     "IndicatorNotReady",
     "IngestionError",
     "Pull",
+    "RunInterrupted",
     "UnknownArea",
     "WriteCounts",
     "area_hierarchies",
     "breakdown_key",
     "error_kind",
     "error_message",
-    "fail_stale_runs",
+    "expired_runs",
+    "finish_run",
     "fetch",
     "ignored_rows_text",
     "indicators_due",
     "ingest_indicator",
+    "interrupt_expired_runs",
+    "lease_expired",
+    "lease_seconds",
     "periods_per_request",
     "periods_to_pull",
+    "renewed_lease",
+    "start_run",
     "write",
 ]

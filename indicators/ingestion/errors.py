@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.conf import settings
+from django.utils import timezone
 
 from indicators.jobindsats import (
     JobindsatsAuthError,
@@ -34,6 +37,19 @@ class UnknownArea(IngestionError):
             "Ret områdets navn under Områder, så det staves som i Jobindsats, og hent igen."
         )
         self.name = name
+
+
+class RunInterrupted(IngestionError):
+    """The process running a pull stopped (killed, restarted, out of memory) before it recorded an outcome."""
+
+    kind = "interrupted"
+
+    def __init__(self, *, last_alive: datetime) -> None:
+        super().__init__(
+            "Hentningen blev afbrudt: processen, der hentede, stoppede undervejs (sidst i live "
+            f"{timezone.localtime(last_alive):%d.%m.%Y %H:%M}). Intet fra den blev gemt; den hentes igen "
+            "automatisk inden for få minutter."
+        )
 
 
 def error_kind(error: BaseException) -> str:

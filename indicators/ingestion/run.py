@@ -1,16 +1,19 @@
-"""One pull start to finish, recorded as an IngestionRun; and which indicators are due."""
+"""One pull start to finish, recorded as an IngestionRun that holds a lease while it runs; and which are due."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 
-from django.db import transaction
-from django.db.models import Exists, OuterRef, QuerySet, Subquery
+from django.conf import settings
+from django.db import DatabaseError, connection, transaction
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
-from indicators.ingestion.errors import IngestionError, error_kind, error_message
+from indicators.ingestion.errors import IngestionError, RunInterrupted, error_kind, error_message
 from indicators.ingestion.fetch import fetch, ignored_rows_text
 from indicators.ingestion.write import write
 from indicators.jobindsats import (
@@ -21,51 +24,59 @@ from indicators.models import Indicator, IngestionRun
 from indicators.periods import UnknownPeriodFormat
 
 logger = logging.getLogger(__name__)
-# A run still "running" this long after its start has died with its process (a pull takes minutes).
-STALE_RUN_HOURS = 6
 
 
 # --- One pull, start to finish ------------------------------------------------------------------------------
+def start_run(*, indicator: Indicator) -> IngestionRun:
+    """Record a pull of the indicator as running, its lease taken now."""
+    now = timezone.now()
+    return IngestionRun.objects.create(
+        kind=IngestionRun.Kind.INDICATOR,
+        indicator=indicator,
+        table_id=indicator.table.table_id if indicator.table_id else "",
+        table_update_latest_raw=indicator.table.update_latest_raw if indicator.table_id else "",
+        started_at=now,
+        heartbeat_at=now,
+    )
+
+
 def ingest_indicator(
     *,
     indicator: Indicator,
     client: JobindsatsClient,
     since: str | None = None,
     progress: Callable[[int], None] | None = None,
+    run: IngestionRun | None = None,
 ) -> IngestionRun:
     """Pull one indicator and upsert it in one transaction; every outcome leaves an IngestionRun.
 
+    `run` is the record from start_run when the caller needs it before the pull ends (the command reports it).
     A failure records a failed run (observations untouched) and re-raises, so a task can retry transient ones.
     """
-    run = IngestionRun.objects.create(
-        kind=IngestionRun.Kind.INDICATOR,
-        indicator=indicator,
-        table_id=indicator.table.table_id if indicator.table_id else "",
-        table_update_latest_raw=indicator.table.update_latest_raw if indicator.table_id else "",
-        started_at=timezone.now(),
-    )
-    try:
-        pull = fetch(indicator=indicator, client=client, since=since, progress=progress)
-        with transaction.atomic():
-            # Claim the indicator: a second pull of it waits here, then finds the first one's rows unchanged.
-            Indicator.objects.select_for_update().filter(pk=indicator.pk).first()
-            counts = write(indicator=indicator, pull=pull, run=run, now=timezone.now())
-            run.rows_inserted, run.rows_updated, run.rows_unchanged = (
-                counts.inserted,
-                counts.updated,
-                counts.unchanged,
-            )
-            run.rows_ignored = pull.ignored
-            _finish(run, client, status=IngestionRun.Status.SUCCEEDED)
-    except (JobindsatsError, IngestionError, UnknownPeriodFormat) as exc:
-        _finish(run, client, status=IngestionRun.Status.FAILED, error=exc)
-        logger.warning("Hentning af %s fejlede (%s): %s", indicator.code, run.error_kind, run.error)
-        raise
-    except Exception as exc:
-        # A bug or a database refusal: the transaction is rolled back, but the run must not stay "running".
-        _finish(run, client, status=IngestionRun.Status.FAILED, error=exc)
-        logger.exception("Hentning af %s fejlede uventet", indicator.code)
-        raise
+    run = run or start_run(indicator=indicator)
+    with renewed_lease(run):
+        try:
+            pull = fetch(indicator=indicator, client=client, since=since, progress=progress)
+            with transaction.atomic():
+                # Claim the indicator: a second pull of it waits here, then finds the first one's rows unchanged.
+                Indicator.objects.select_for_update().filter(pk=indicator.pk).first()
+                counts = write(indicator=indicator, pull=pull, run=run, now=timezone.now())
+                run.rows_inserted, run.rows_updated, run.rows_unchanged = (
+                    counts.inserted,
+                    counts.updated,
+                    counts.unchanged,
+                )
+                run.rows_ignored = pull.ignored
+                finish_run(run, status=IngestionRun.Status.SUCCEEDED, client=client)
+        except (JobindsatsError, IngestionError, UnknownPeriodFormat) as exc:
+            finish_run(run, status=IngestionRun.Status.FAILED, client=client, error=exc)
+            logger.warning("Hentning af %s fejlede (%s): %s", indicator.code, run.error_kind, run.error)
+            raise
+        except Exception as exc:
+            # A bug or a database refusal: the transaction is rolled back, but the run must not stay "running".
+            finish_run(run, status=IngestionRun.Status.FAILED, client=client, error=exc)
+            logger.exception("Hentning af %s fejlede uventet", indicator.code)
+            raise
     logger.info(
         "Hentede %s: %d nye, %d ændrede, %d uændrede rækker; %s",
         indicator.code,
@@ -77,32 +88,91 @@ def ingest_indicator(
     return run
 
 
-def _finish(run: IngestionRun, client: JobindsatsClient, *, status: str, error: BaseException | None = None):
+def finish_run(
+    run: IngestionRun,
+    *,
+    status: str,
+    client: JobindsatsClient | None = None,
+    error: BaseException | None = None,
+    now: datetime | None = None,
+) -> None:
+    """Write a run's outcome: status, end time, where the data came from and, on failure, why (the one place)."""
     run.status = status
-    run.finished_at = timezone.now()
-    run.data_origin = "sandbox" if client.is_sandbox else "jobindsats"
+    run.finished_at = now or timezone.now()
+    if client is not None:
+        run.data_origin = "sandbox" if client.is_sandbox else "jobindsats"
     if error is not None:
         run.error_kind, run.error = error_kind(error), error_message(error)
     run.save()
 
 
-def fail_stale_runs(*, now: datetime) -> int:
-    """Mark runs still "running" after STALE_RUN_HOURS as failed (their process died); returns how many.
+# --- The lease: a run whose process died is found within minutes ----------------------------------------------
+def lease_seconds() -> float:
+    """How long a running pull stays "alive" without renewing its heartbeat (settings.INGEST_LEASE_SECONDS)."""
+    return float(settings.INGEST_LEASE_SECONDS)
 
-    A pull takes minutes, so such a run will never finish; marked failed, its indicator is due again and the
-    source-health page shows what happened instead of hiding it.
+
+@contextmanager
+def renewed_lease(run: IngestionRun) -> Iterator[None]:
+    """Renew the run's heartbeat from a thread while the block runs; a killed process stops renewing it.
+
+    A thread rather than a renewal per chunk: the write step can take longer than a lease without a chunk.
     """
-    return IngestionRun.objects.filter(
-        status=IngestionRun.Status.RUNNING, started_at__lt=now - timedelta(hours=STALE_RUN_HOURS)
-    ).update(
-        status=IngestionRun.Status.FAILED,
-        finished_at=now,
-        error_kind="interrupted",
-        error=(
-            f"Hentningen blev afbrudt: den kørte stadig efter {STALE_RUN_HOURS} timer (processen stoppede "
-            "undervejs). Intet fra den blev gemt; den hentes igen ved næste kørsel."
-        ),
+    stop = threading.Event()
+
+    def beat() -> None:
+        try:
+            while not stop.wait(lease_seconds() / 3):
+                try:
+                    IngestionRun.objects.filter(pk=run.pk, status=IngestionRun.Status.RUNNING).update(
+                        heartbeat_at=timezone.now()
+                    )
+                except DatabaseError:
+                    # The database may be briefly away; the next beat tries again, and the lease allows for it.
+                    logger.warning("Kunne ikke forny hentning %s's livstegn", run.pk, exc_info=True)
+        finally:
+            connection.close()  # this thread's own connection
+
+    thread = threading.Thread(target=beat, name=f"ingestion-run-{run.pk}-heartbeat", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
+
+
+def lease_expired(*, now: datetime) -> Q:
+    """Runs still "running" whose heartbeat is older than the lease: their process has died."""
+    cutoff = now - timedelta(seconds=lease_seconds())
+    return Q(status=IngestionRun.Status.RUNNING) & (
+        Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, started_at__lt=cutoff)
     )
+
+
+def expired_runs(*, now: datetime) -> QuerySet[IngestionRun]:
+    """The runs whose lease expired (see lease_expired)."""
+    return IngestionRun.objects.filter(lease_expired(now=now))
+
+
+def interrupt_expired_runs(*, now: datetime) -> list[IngestionRun]:
+    """Mark expired runs failed as "interrupted" (nothing of theirs was committed); returns them.
+
+    Their indicators are then due again, and the source-health page shows what happened.
+    """
+    with transaction.atomic():
+        # A run whose row is locked is committing its outcome right now: it is alive, so skip it.
+        runs = list(expired_runs(now=now).select_for_update(skip_locked=True, of=("self",)))
+        for run in runs:
+            finish_run(
+                run,
+                status=IngestionRun.Status.FAILED,
+                error=RunInterrupted(last_alive=run.heartbeat_at or run.started_at),
+                now=max(now, run.started_at),
+            )
+    for run in runs:
+        logger.warning("Hentning %s blev afbrudt (processen stoppede); den hentes igen", run.pk)
+    return runs
 
 
 # --- What is due ---------------------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 """After a pull or an edit the public pages are rebuilt in the background: no visitor waits for a page build."""
 
+import importlib
 import os
 import subprocess
 import sys
@@ -203,3 +204,16 @@ def test_a_page_rebuilt_by_the_worker_is_served_from_redis(
 
     assert len(keys) > 10
     assert client.get(URL).status_code == 200
+
+
+def test_the_database_schedule_rebuilds_the_pages_every_ten_minutes_once(db):
+    from django.apps import apps
+    from django_celery_beat.models import PeriodicTask
+
+    schedule = importlib.import_module("goals.migrations.0003_serving_rebuild_schedule")
+    schedule.create_schedule(apps, None)
+    schedule.create_schedule(apps, None)  # a second run (a re-applied migration) adds nothing
+
+    tasks = PeriodicTask.objects.filter(task="goals.tasks.rebuild_pages")
+    assert tasks.count() == 1
+    assert (tasks.get().interval.every, tasks.get().interval.period) == (10, "minutes")

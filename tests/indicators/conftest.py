@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
+
 import pytest
 
 from indicators.jobindsats import JobindsatsClient
@@ -46,3 +48,11 @@ def sandbox_client(sandbox: SandboxServer, sleeps: list[float]) -> JobindsatsCli
     )
     yield client
     client.close()
+
+
+@pytest.fixture
+def beat_schedules(db) -> None:
+    """The schedule as the migration creates it (a transactional test before this one may have flushed it)."""
+    from django.apps import apps
+
+    importlib.import_module("indicators.migrations.0006_ops_beat_schedules").create_schedules(apps, None)

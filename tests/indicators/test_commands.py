@@ -1,9 +1,10 @@
 import logging
+from datetime import timedelta
 from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.utils import translation
+from django.utils import timezone, translation
 
 from indicators.jobindsats import JobindsatsClient
 from indicators.models import Indicator, IngestionRun, JobindsatsTable, Observation
@@ -170,3 +171,17 @@ def test_ingest_command_summary_is_danish_whatever_language_the_thread_had(fake)
         output = run("ingest_indicators", "--all")
 
     assert "Gennemført" in output and "Succeeded" not in output
+
+
+def test_ingest_command_reports_its_own_run_while_a_newer_pull_of_the_indicator_is_running(fake):
+    run("jobindsats_catalogue")
+    run("jobindsats_bind", "mm17-andel-opkvalificering", "mm17a01")
+    indicator = Indicator.objects.get(code="mm17-andel-opkvalificering")
+    later = timezone.now() + timedelta(minutes=1)
+    # Another worker's pull of the same indicator, started after ours and still going.
+    IngestionRun.objects.create(indicator=indicator, started_at=later, heartbeat_at=later)
+
+    output = run("ingest_indicators", "--indicator", "mm17-andel-opkvalificering")
+
+    assert "Gennemført" in output
+    assert "I gang" not in output

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from indicators import tasks
 from indicators.catalogue import bind_indicator, sync_catalogue
-from indicators.ingestion import STALE_RUN_HOURS, indicators_due, ingest_indicator
+from indicators.ingestion import indicators_due, ingest_indicator
 from indicators.jobindsats import JobindsatsAuthError, JobindsatsClient, JobindsatsUnavailable
 from indicators.models import Indicator, IngestionRun, JobindsatsTable, Observation, ObservationRevision
 from tests.indicators.fake_jobindsats import SHARE, FakeJobindsats, default_value, months
@@ -165,20 +165,24 @@ def test_two_concurrent_pulls_of_one_indicator_lose_and_duplicate_nothing(transa
     assert Observation.objects.filter(indicator=indicator).count() == 99 * 6
 
 
-def test_ingest_due_marks_a_run_that_died_hours_ago_failed_and_pulls_its_indicator_again(
-    fake, django_capture_on_commit_callbacks
+def test_ingest_due_marks_a_run_whose_lease_expired_interrupted_and_pulls_its_indicator_again(
+    fake, django_capture_on_commit_callbacks, settings
 ):
+    settings.INGEST_LEASE_SECONDS = 180
     indicator = bound_share_indicator(fake)
     now = timezone.now()
     yesterday = now - timedelta(days=1)
     ingest_indicator(indicator=indicator, client=fake)
     IngestionRun.objects.update(started_at=yesterday, finished_at=yesterday)
     died = IngestionRun.objects.create(
-        indicator=indicator, started_at=now - timedelta(hours=STALE_RUN_HOURS, minutes=1)
+        indicator=indicator,
+        started_at=now - timedelta(minutes=10),
+        heartbeat_at=now - timedelta(seconds=181),
     )
     still_going = IngestionRun.objects.create(
         indicator=Indicator.objects.get(code="mm13-andel-beskaeftigede"),
-        started_at=now - timedelta(minutes=5),
+        started_at=now - timedelta(hours=1),  # a long pull, but its heartbeat is fresh
+        heartbeat_at=now - timedelta(seconds=30),
     )
 
     with django_capture_on_commit_callbacks(execute=True):

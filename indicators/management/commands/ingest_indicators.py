@@ -9,7 +9,7 @@ from django.utils import translation
 from tqdm import tqdm
 from tqdm.contrib.logging import logging_redirect_tqdm
 
-from indicators.ingestion import ignored_rows_text, ingest_indicator
+from indicators.ingestion import ignored_rows_text, ingest_indicator, start_run
 from indicators.jobindsats import JobindsatsClient, JobindsatsError
 from indicators.models import Indicator, IngestionRun
 from indicators.periods import UnknownPeriodFormat, parse_period
@@ -77,14 +77,16 @@ class Command(BaseCommand):
         started = time.monotonic()
         # The raw stream: Django's stderr wrapper would colour every redraw red and end it with a newline.
         stream = self.stderr._out
+        # Our own run, not the indicator's newest: another pull of it may have started meanwhile.
+        run = start_run(indicator=indicator)
         with tqdm(desc=indicator.code, unit=" rækker", file=stream, disable=options["verbosity"] == 0) as bar:
             try:
                 ingest_indicator(
-                    indicator=indicator, client=client, since=options["since"], progress=bar.update
+                    indicator=indicator, client=client, since=options["since"], progress=bar.update, run=run
                 )
             except Exception:  # noqa: BLE001, S110 - the run records every failure; the summary shows it
                 pass
-        run = IngestionRun.objects.filter(indicator=indicator).order_by("-started_at").first()
+        run.refresh_from_db()
         return run, time.monotonic() - started
 
     def _summary(self, results: list[tuple[IngestionRun, float]]) -> None:
