@@ -8,6 +8,7 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from config.formsets import BoundedInline
 from indicators.catalogue import BindingError, bind_indicator, suggested_tables
 from indicators.jobindsats import JobindsatsClient, JobindsatsError
 from indicators.models import Indicator, IngestionRun, JobindsatsTable, Observation, ObservationRevision
@@ -93,8 +94,10 @@ class IndicatorAdmin(SimpleHistoryAdmin):
         return TemplateResponse(request, "admin/indicators/indicator/bind.html", context)
 
 
-class ObservationRevisionInline(admin.TabularInline):
+class ObservationRevisionInline(BoundedInline, admin.TabularInline):
     model = ObservationRevision
+    # A value is revised at most once per pull while it is among the newest 24 months Jobindsats re-reads.
+    max_num = 1000
     extra = 0
     can_delete = False
     readonly_fields = ["value", "suppressed", "provisional", "fetched_at", "replaced_at", "run"]
