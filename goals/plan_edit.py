@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from decimal import Decimal
 
 from django import forms
@@ -50,14 +50,20 @@ class ObjectChoiceField(forms.ChoiceField):
     follows a relation (a goal's year) queries once per option.
     """
 
-    def __init__(self, *, objects: Iterable[Model] = (), **kwargs) -> None:
+    def __init__(
+        self, *, objects: Iterable[Model] = (), label_from: Callable[[Model], str] = str, **kwargs
+    ) -> None:
         super().__init__(**kwargs)
+        self.label_from = label_from
         self.set_objects(objects)
 
     def set_objects(self, objects: Iterable[Model]) -> None:
-        """Offer these objects (labelled by str) and accept only them."""
+        """Offer these objects and accept only them."""
         self.objects = {str(obj.pk): obj for obj in objects}
-        self.choices = [("", "---------"), *((key, str(obj)) for key, obj in self.objects.items())]
+        self.choices = [
+            ("", "---------"),
+            *((key, self.label_from(obj)) for key, obj in self.objects.items()),
+        ]
 
     def to_python(self, value) -> Model | None:
         if value in self.empty_values:
@@ -180,7 +186,11 @@ class BaseTargetFormSet(forms.BaseModelFormSet):
         # plan's own targets, already read, may be edited here.
         id_field = form.fields["id"]
         form.fields["id"] = ObjectChoiceField(
-            objects=self.get_queryset(), required=False, widget=id_field.widget, initial=id_field.initial
+            objects=self.get_queryset(),
+            label_from=lambda target: str(target.pk),  # a hidden field: its options are never shown
+            required=False,
+            widget=id_field.widget,
+            initial=id_field.initial,
         )
 
     def clean(self) -> None:
