@@ -464,3 +464,17 @@ def test_the_first_request_after_the_database_dropped_a_kept_connection_is_answe
     response = client.get("/healthz")
 
     assert response.status_code == 200
+
+
+def test_the_lockout_page_speaks_english_on_english_pages(client, people):
+    for _attempt in range(5):
+        client.post(
+            "/en" + PLAN_EDITOR, {"login-username": "chief-rikke", "login-password": "wrong-password"}
+        )
+
+    response = client.post(
+        "/en" + PLAN_EDITOR, {"login-username": "chief-rikke", "login-password": "pw-rikke-123"}
+    )
+
+    assert response.status_code == 429
+    assert "cannot log in from here for the next 15 minutes" in response.content.decode()
