@@ -478,3 +478,32 @@ def test_the_lockout_page_speaks_english_on_english_pages(client, people):
 
     assert response.status_code == 429
     assert "cannot log in from here for the next 15 minutes" in response.content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_constraint_migration_refuses_a_database_with_duplicate_targets_and_names_them(demo_plans):
+    from django.db.migrations.executor import MigrationExecutor
+
+    before, constrained = (
+        ("goals", "0002_chief_assignment"),
+        ("goals", "0003_security_target_one_per_goal_indicator"),
+    )
+    executor = MigrationExecutor(connection)
+    executor.migrate([before])
+    try:
+        old = executor.loader.project_state(before).apps
+        target = old.get_model("goals", "Target").objects.get(
+            plan_goal__plan__goal_set__year=2024, plan_goal__goal__number=2
+        )
+        target.pk = None
+        target.save()  # what the tampered form once did
+
+        with pytest.raises(RuntimeError, match=r"Randers 2024, mål 2, mm17-andel-opkvalificering: 2 måltal"):
+            MigrationExecutor(connection).migrate([constrained])
+        assert (
+            Target.objects.filter(plan_goal__goal__number=2, plan_goal__plan__goal_set__year=2024).count()
+            == 2
+        )
+        target.delete()
+    finally:
+        MigrationExecutor(connection).migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
