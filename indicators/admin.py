@@ -96,8 +96,9 @@ class IndicatorAdmin(SimpleHistoryAdmin):
 
 class ObservationRevisionInline(BoundedInline, admin.TabularInline):
     model = ObservationRevision
-    # A value is revised at most once per pull while it is among the newest 24 months Jobindsats re-reads.
-    max_num = 1000
+    # A value is revised when Jobindsats updates its table (monthly at most) while it is among the newest
+    # 24 months a pull re-reads: a few dozen revisions at the very most.
+    max_num = 100
     extra = 0
     can_delete = False
     readonly_fields = ["value", "suppressed", "provisional", "fetched_at", "replaced_at", "run"]
