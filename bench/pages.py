@@ -67,6 +67,8 @@ def setup_django(*, database_url: str, static_root: str) -> None:
         DATABASE_URL=database_url,
         STATIC_ROOT=static_root,
         LOG_LEVEL="ERROR",
+        # Django's test client speaks plain HTTP; production would redirect it to HTTPS.
+        SECURE_SSL_REDIRECT="0",
         DJANGO_SETTINGS_MODULE="config.settings",
     )
     sys.path.insert(0, str(ROOT))

@@ -1,6 +1,7 @@
 """Måltavlen settings: one file, every value from the environment (see .env.example)."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -57,6 +58,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "simple_history",
     "django_celery_beat",
+    "axes",
+    "csp",
     "municipalities",
     "indicators",
     "goals",
@@ -75,6 +78,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last, as django-axes asks: it turns a lockout found during the login view into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -103,6 +109,9 @@ DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'var' / 'maaltavlen.sqlite3'}",
         conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")),
+        # A kept connection is checked before each request reuses it: after a database restart the first request
+        # per worker would otherwise get the dead connection and a 500.
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -234,5 +243,53 @@ if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # The public pages are rebuilt in the background after every pull and edit (goals/page_rebuild.py), and every
-# ten minutes by the database schedule (migration goals 0003) for what no data version tracks (an area's name,
+# ten minutes by the database schedule (migration goals 0004) for what no data version tracks (an area's name,
 # the next-pull line), so none goes stale; the task does nothing while PAGE_CACHE_SECONDS is 0.
+
+# --- Security (HTTPS) ---------------------------------------------------------------------------------
+# Production answers only over HTTPS: plain HTTP is redirected, and browsers are told (HSTS) to use HTTPS for a
+# year. /healthz stays reachable over plain HTTP for the container's own health check and load balancers.
+if not DEBUG:
+    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=True)
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=True)
+
+# --- Login throttling (django-axes) -------------------------------------------------------------------
+# Both login pages (the admin's and the plan editor's) authenticate through Django, so AxesStandaloneBackend
+# sees every attempt. A username is locked from one address after AXES_FAILURE_LIMIT wrong passwords, for
+# AXES_COOLOFF_MINUTES; the same account from another address, and other accounts, can still log in.
+# Admins unlock under Admin → Axes → Access attempts (delete the attempt).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# The page a locked-out attempt gets (429): why, for how long, and who can unlock.
+AXES_LOCKOUT_CALLABLE = "goals.views.locked_out"
+
+# --- Content-Security-Policy (django-csp) -------------------------------------------------------------
+# Every script is our own file or Plotly's bundle, served by us (figures travel as JSON in json_script tags,
+# which are data, not script); Plotly's basic bundle needs no eval. Styles need 'unsafe-inline': Plotly writes
+# its chart styles (modebar, hover labels) into a <style> element and sets style attributes on bars and axes,
+# and takes no nonce. Inline style cannot run script; our templates have none of their own.
+# Pages may not be framed (as X-Frame-Options: DENY says); the embed views allow any site to frame them.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        # Plotly's "download as PNG" draws the chart through data: and blob: images.
+        "img-src": ["'self'", "data:", "blob:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}

@@ -1,11 +1,31 @@
 from django.contrib import admin
 
 from config.admin_site import HistoryAdmin
-from goals.models import ChiefAssignment, Goal, GoalSet, Plan, PlanGoal, Target
+from config.formsets import BoundedInline
+from goals.models import MAX_TARGETS_PER_PLAN, ChiefAssignment, Goal, GoalSet, Plan, PlanGoal, Target
+
+# Querysets whose objects' labels (__str__) follow relations: read with them, so a select costs one query, not
+# one per option.
+LABELLED = {
+    Goal: lambda: Goal.objects.select_related("goal_set"),
+    PlanGoal: lambda: PlanGoal.objects.select_related(
+        "plan__municipality", "plan__goal_set", "goal__goal_set"
+    ),
+}
 
 
-class GoalInline(admin.StackedInline):
+class LabelledChoices:
+    """Foreign-key selects whose option labels cost no query each (mix in before the admin class)."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.related_model in LABELLED and "queryset" not in kwargs:
+            kwargs["queryset"] = LABELLED[db_field.related_model]()
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class GoalInline(BoundedInline, LabelledChoices, admin.StackedInline):
     model = Goal
+    max_num = 20  # goals in a year's set (the minister names about five)
     extra = 0
     fields = ["number", "title", "text", "continues_from", "indicators"]
     filter_horizontal = ["indicators"]
@@ -20,7 +40,7 @@ class GoalSetAdmin(admin.ModelAdmin):
 
 
 @admin.register(Goal)
-class GoalAdmin(HistoryAdmin):
+class GoalAdmin(LabelledChoices, HistoryAdmin):
     list_display = ["__str__", "goal_set", "number", "continues_from"]
     list_filter = ["goal_set"]
     search_fields = ["title", "text"]
@@ -28,8 +48,9 @@ class GoalAdmin(HistoryAdmin):
     history_list_display = ["title"]
 
 
-class PlanGoalInline(admin.StackedInline):
+class PlanGoalInline(BoundedInline, LabelledChoices, admin.StackedInline):
     model = PlanGoal
+    max_num = 20  # one per goal of the year
     extra = 0
     show_change_link = True
 
@@ -43,14 +64,15 @@ class PlanAdmin(HistoryAdmin):
     inlines = [PlanGoalInline]
 
 
-class TargetInline(admin.StackedInline):
+class TargetInline(BoundedInline, admin.StackedInline):
     model = Target
+    max_num = MAX_TARGETS_PER_PLAN
     extra = 0
     autocomplete_fields = ["indicator"]
 
 
 @admin.register(PlanGoal)
-class PlanGoalAdmin(HistoryAdmin):
+class PlanGoalAdmin(LabelledChoices, HistoryAdmin):
     list_display = ["plan", "goal"]
     list_filter = ["goal__goal_set", "goal__number"]
     search_fields = ["plan__municipality__name", "text"]
@@ -58,7 +80,7 @@ class PlanGoalAdmin(HistoryAdmin):
 
 
 @admin.register(Target)
-class TargetAdmin(HistoryAdmin):
+class TargetAdmin(LabelledChoices, HistoryAdmin):
     list_display = [
         "plan_goal",
         "indicator",

@@ -165,6 +165,11 @@ class PlanGoal(models.Model):
             raise ValidationError({"goal": _("Målet skal høre til planens år.")})
 
 
+# Far more than a plan has (a few goals, a few indicators each); the plan editor and the admin build no more
+# target forms than this, whatever a request claims to send.
+MAX_TARGETS_PER_PLAN = 50
+
+
 class Target(models.Model):
     """A local target under a plan goal: from a baseline value in one period to a target value in a later one."""
 
@@ -211,6 +216,11 @@ class Target(models.Model):
                     & (Q(baseline_value__isnull=True) | Q(baseline_value__gte=0, baseline_value__lte=100))
                 ),
                 name="goals_target_percent_between_0_and_100",
+            ),
+            # The status page draws one chart per indicator under a goal; targets without an indicator (a
+            # narrative only) may be many, since NULLs are distinct.
+            models.UniqueConstraint(
+                fields=["plan_goal", "indicator"], name="goals_target_one_per_goal_indicator"
             ),
         ]
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from decimal import Decimal
 
 from django import forms
@@ -10,14 +11,16 @@ from django.contrib.auth import login as auth_login
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Model
 from django.forms import modelformset_factory
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from goals.models import ChiefAssignment, Goal, GoalSet, Plan, PlanGoal, Target
+from goals.models import MAX_TARGETS_PER_PLAN, ChiefAssignment, Goal, GoalSet, Plan, PlanGoal, Target
 from indicators.models import Indicator
 from indicators.periods import PERIOD_EXAMPLES, UnknownPeriodFormat, parse_period_text, period_label
 from municipalities.models import Area
@@ -40,10 +43,58 @@ class PlanForm(forms.ModelForm):
         widgets = {"adopted_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
 
+class ObjectChoiceField(forms.ChoiceField):
+    """A choice among model objects read once for the whole page: no query per form, option or submitted value.
+
+    Django's ModelChoiceField queries its queryset for every form that renders or validates it, and a label that
+    follows a relation (a goal's year) queries once per option.
+    """
+
+    def __init__(
+        self, *, objects: Iterable[Model] = (), label_from: Callable[[Model], str] = str, **kwargs
+    ) -> None:
+        super().__init__(**kwargs)
+        self.label_from = label_from
+        self.set_objects(objects)
+
+    def set_objects(self, objects: Iterable[Model]) -> None:
+        """Offer these objects and accept only them."""
+        self.objects = {str(obj.pk): obj for obj in objects}
+        self.choices = [
+            ("", "---------"),
+            *((key, self.label_from(obj)) for key, obj in self.objects.items()),
+        ]
+
+    def to_python(self, value) -> Model | None:
+        if value in self.empty_values:
+            return None
+        obj = self.objects.get(str(value))
+        if obj is None:
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value}
+            )
+        return obj
+
+    def validate(self, value) -> None:
+        # to_python already refused anything but the offered objects; only "required" is left to check.
+        forms.Field.validate(self, value)
+
+    def prepare_value(self, value):
+        return value.pk if isinstance(value, Model) else value
+
+    def has_changed(self, initial, data) -> bool:
+        if self.disabled:
+            return False
+        return str(self.prepare_value(initial) or "") != str(data or "")
+
+
 class TargetForm(forms.ModelForm):
     """One target; the goal is chosen, and its PlanGoal made when saved."""
 
-    goal = forms.ModelChoiceField(queryset=Goal.objects.none(), label=gettext_lazy("Ministerens mål"))
+    goal = ObjectChoiceField(label=gettext_lazy("Ministerens mål"))
+    indicator = ObjectChoiceField(
+        label=capfirst(Target._meta.get_field("indicator").verbose_name), required=False
+    )
 
     class Meta:
         model = Target
@@ -61,10 +112,10 @@ class TargetForm(forms.ModelForm):
         # Danish users type 4,1; English users 4.1.
         localized_fields = ["baseline_value", "target_value"]
 
-    def __init__(self, *args, goals: list[Goal], **kwargs) -> None:
+    def __init__(self, *args, goals: list[Goal], indicators: list[Indicator], **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["goal"].queryset = Goal.objects.filter(id__in=[g.id for g in goals]).order_by("number")
-        self.fields["indicator"].queryset = Indicator.objects.filter(is_active=True)
+        self.fields["goal"].set_objects(goals)
+        self.fields["indicator"].set_objects(indicators)
         if self.instance.pk:
             self.fields["goal"].initial = self.instance.plan_goal.goal_id
         for name in PERIOD_FIELDS:
@@ -127,9 +178,34 @@ def _period_code(value: str) -> str:
 class BaseTargetFormSet(forms.BaseModelFormSet):
     """The plan's targets: one per indicator under each goal (the status page draws one chart for it)."""
 
+    default_error_messages = {
+        "too_many_forms": gettext_lazy(
+            "En plan kan højst have %(num)d måltal. Slet et måltal, før du tilføjer et nyt."
+        ),
+    }
+
+    def add_fields(self, form: forms.Form, index: int | None) -> None:
+        super().add_fields(form, index)
+        # Django checks each submitted id against every target in the database, one query per form; only the
+        # plan's own targets, already read, may be edited here.
+        id_field = form.fields["id"]
+        form.fields["id"] = ObjectChoiceField(
+            objects=self.get_queryset(),
+            label_from=lambda target: str(target.pk),  # a hidden field: its options are never shown
+            required=False,
+            widget=id_field.widget,
+            initial=id_field.initial,
+        )
+
     def clean(self) -> None:
         super().clean()
-        seen: set[tuple[int, int]] = set()
+        submitted = {form.instance.pk for form in self.forms if form.instance.pk}
+        # Targets the request did not send (a tampered or stale form) still count: the database has them.
+        seen = {
+            (target.plan_goal.goal_id, target.indicator_id)
+            for target in self.get_queryset()
+            if target.pk not in submitted and target.indicator_id is not None
+        }
         for form in self.forms:
             if not hasattr(form, "cleaned_data") or self._should_delete_form(form):
                 continue
@@ -137,15 +213,24 @@ class BaseTargetFormSet(forms.BaseModelFormSet):
             if goal is None or indicator is None:
                 continue
             if (goal.id, indicator.id) in seen:
-                form.add_error(
-                    "indicator",
-                    _("Indikatoren har allerede et måltal under dette mål; ret det måltal i stedet."),
-                )
+                form.add_error("indicator", DUPLICATE_TARGET)
             seen.add((goal.id, indicator.id))
 
 
+DUPLICATE_TARGET = gettext_lazy(
+    "Indikatoren har allerede et måltal under dette mål; ret det måltal i stedet."
+)
+
+# A POST names how many forms it sends; past the bound Django builds none of the extra ones and says why.
 TargetFormSet = modelformset_factory(
-    Target, form=TargetForm, formset=BaseTargetFormSet, extra=1, can_delete=True
+    Target,
+    form=TargetForm,
+    formset=BaseTargetFormSet,
+    extra=1,
+    can_delete=True,
+    max_num=MAX_TARGETS_PER_PLAN,
+    absolute_max=MAX_TARGETS_PER_PLAN,
+    validate_max=True,
 )
 
 
@@ -172,17 +257,21 @@ def edit_plan(request: HttpRequest, slug: str, year: int) -> HttpResponse:
     plan = Plan.objects.filter(municipality=area, goal_set=goal_set).first() or Plan(
         municipality=area, goal_set=goal_set
     )
+    # Read once for the whole page: every target form offers the same goals and indicators.
     goals = list(goal_set.goals.order_by("number"))
+    indicators = list(Indicator.objects.filter(is_active=True))
     plan_goals = {pg.goal_id: pg for pg in plan.plan_goals.all()} if plan.pk else {}
     targets = (
-        Target.objects.filter(plan_goal__plan=plan).select_related("plan_goal")
+        Target.objects.filter(plan_goal__plan=plan).select_related("plan_goal", "indicator")
         if plan.pk
         else Target.objects.none()
     )
     data = request.POST if request.method == "POST" else None
     plan_form = PlanForm(data, instance=plan, prefix="plan")
     texts_form = _goal_texts_form(goals, {gid: pg.text for gid, pg in plan_goals.items()}, data)
-    target_forms = TargetFormSet(data, queryset=targets, prefix="targets", form_kwargs={"goals": goals})
+    target_forms = TargetFormSet(
+        data, queryset=targets, prefix="targets", form_kwargs={"goals": goals, "indicators": indicators}
+    )
     if data is not None and plan_form.is_valid() and texts_form.is_valid() and target_forms.is_valid():
         _save(plan_form, texts_form, target_forms, goals, plan_goals)
         messages.success(request, _("Planen er gemt."))

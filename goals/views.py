@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from csp.decorators import csp_replace
+from django.conf import settings
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -22,6 +26,17 @@ from municipalities.models import Area
 
 EXPORT_FORMATS = {"csv", "xlsx"}
 COMPARISON_CHARTS = {"fordeling", "udvikling"}
+
+
+def embeddable(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Any intranet or council site may frame this view: no X-Frame-Options, CSP frame-ancestors * (not 'none')."""
+    return xframe_options_exempt(csp_replace({"frame-ancestors": ["*"]})(view))
+
+
+def locked_out(request: HttpRequest, original_response=None, credentials=None) -> HttpResponse:
+    """What a login attempt gets once its username is locked from this address (django-axes calls it): 429."""
+    minutes = round(settings.AXES_COOLOFF_TIME.total_seconds() / 60)
+    return render(request, "lockout.html", {"minutes": minutes}, status=429)
 
 
 @cached_page
@@ -116,7 +131,7 @@ def municipality_export(request: HttpRequest, slug: str, code: str, fmt: str) ->
     return download(panel.table, fmt=fmt, filename=filename, source=panel.source)
 
 
-@xframe_options_exempt
+@embeddable
 @cached_page
 def municipality_embed(request: HttpRequest, slug: str, code: str) -> HttpResponse:
     """One status-page chart with title, source and a link back, without the site chrome (may be framed)."""
@@ -165,7 +180,7 @@ def comparison_export(request: HttpRequest, code: str, chart: str, fmt: str) -> 
     return download(table, fmt=fmt, filename=f"{code}-{chart}-{page.state.period}", source=source)
 
 
-@xframe_options_exempt
+@embeddable
 @cached_page
 def comparison_embed(request: HttpRequest, code: str) -> HttpResponse:
     """The comparison bar chart alone, for intranets and council sites (may be framed)."""

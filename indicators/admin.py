@@ -8,6 +8,7 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from config.admin_site import HistoryAdmin
+from config.formsets import BoundedInline
 from indicators.catalogue import BindingError, bind_indicator, suggested_tables
 from indicators.jobindsats import JobindsatsError
 from indicators.models import Indicator, IngestionRun, JobindsatsTable, Observation, ObservationRevision
@@ -95,8 +96,11 @@ class IndicatorAdmin(HistoryAdmin):
         return TemplateResponse(request, "admin/indicators/indicator/bind.html", context)
 
 
-class ObservationRevisionInline(admin.TabularInline):
+class ObservationRevisionInline(BoundedInline, admin.TabularInline):
     model = ObservationRevision
+    # A value is revised when Jobindsats updates its table (monthly at most) while it is among the newest
+    # 24 months a pull re-reads: a few dozen revisions at the very most.
+    max_num = 100
     extra = 0
     can_delete = False
     readonly_fields = ["value", "suppressed", "provisional", "fetched_at", "replaced_at", "run"]

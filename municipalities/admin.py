@@ -1,11 +1,13 @@
 from django.contrib import admin
 
+from config.formsets import BoundedInline
 from municipalities.models import Area, RarMembership
 
 
-class RarMembershipInline(admin.TabularInline):
+class RarMembershipInline(BoundedInline, admin.TabularInline):
     model = RarMembership
     fk_name = "rar"
+    max_num = 200  # a RAR area's municipalities (about a dozen), each with a few periods of membership
     extra = 0
     autocomplete_fields = ["municipality"]
 

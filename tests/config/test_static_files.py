@@ -21,7 +21,7 @@ from django.test import Client
 
 tag = render_to_string("includes/plotly_js.html")
 src = tag.split('src="')[1].split('"')[0]
-response = Client().get(src, headers={"accept-encoding": "gzip"})
+response = Client().get(src, secure=True, headers={"accept-encoding": "gzip"})
 print(json.dumps({
     "tag": tag,
     "status": response.status_code,

@@ -210,7 +210,7 @@ def test_the_database_schedule_rebuilds_the_pages_every_ten_minutes_once(db):
     from django.apps import apps
     from django_celery_beat.models import PeriodicTask
 
-    schedule = importlib.import_module("goals.migrations.0003_serving_rebuild_schedule")
+    schedule = importlib.import_module("goals.migrations.0004_serving_rebuild_schedule")
     schedule.create_schedule(apps, None)
     schedule.create_schedule(apps, None)  # a second run (a re-applied migration) adds nothing
 

@@ -24,7 +24,7 @@ def remove_schedule(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("goals", "0002_chief_assignment"),
+        ("goals", "0003_security_target_one_per_goal_indicator"),
         ("django_celery_beat", "0019_alter_periodictasks_options"),
     ]
 
