@@ -32,6 +32,8 @@ stop_server() {
 trap 'stop_server; rm -rf "$STATIC_ROOT" "$RESULTS"' EXIT
 
 export DEBUG=0 SECRET_KEY="bench-only-$(printf 'x%.0s' {1..40})" ALLOWED_HOSTS=127.0.0.1 LOG_LEVEL=WARNING
+# Plain HTTP on loopback: no HTTPS redirect, HSTS or secure-only cookies (production has a TLS proxy in front).
+export SECURE_SSL_REDIRECT=0 SECURE_HSTS_SECONDS=0 SESSION_COOKIE_SECURE=0 CSRF_COOKIE_SECURE=0
 export DATABASE_URL CACHE_URL STATIC_ROOT SITE_URL="http://127.0.0.1:$PORT" DJANGO_SETTINGS_MODULE=config.settings
 unset CELERY_BROKER_URL  # the rebuild below runs in this process, as `make run` would run it
 
