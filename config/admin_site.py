@@ -11,6 +11,8 @@ from simple_history.admin import SimpleHistoryAdmin
 from simple_history.models import DeletedObject, ModelChange
 from simple_history.template_utils import HistoricalRecordContextHelper
 
+from config.formsets import BoundedInline
+
 EMPTY_VALUE = "–"
 
 
@@ -19,6 +21,21 @@ class MaaltavlenAdminSite(admin.AdminSite):
     site_title = _("Måltavlen – administration")
     index_title = _("Administration")
     empty_value_display = EMPTY_VALUE
+
+    def register(self, model_or_iterable, admin_class=None, **options) -> None:
+        """Register as Django does, with every inline bounded, also those of installed apps (celery beat, axes)."""
+        admin_class = admin_class or admin.ModelAdmin
+        inlines = [bounded_inline(inline) for inline in admin_class.inlines]
+        if inlines != list(admin_class.inlines):
+            admin_class = type(admin_class.__name__, (admin_class,), {"inlines": inlines})
+        super().register(model_or_iterable, admin_class, **options)
+
+
+def bounded_inline(inline: type) -> type:
+    """The inline itself when it is bounded already, else the same inline with BoundedInline mixed in."""
+    if issubclass(inline, BoundedInline):
+        return inline
+    return type(inline.__name__, (BoundedInline, inline), {"__module__": inline.__module__})
 
 
 class ReadableChanges(HistoricalRecordContextHelper):

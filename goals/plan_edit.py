@@ -119,25 +119,13 @@ class TargetForm(forms.ModelForm):
         if self.instance.pk:
             self.fields["goal"].initial = self.instance.plan_goal.goal_id
         for name in PERIOD_FIELDS:
-            # People read and type periods in words ("december 2024"); the stored code is shown in words too.
             model_field = self.fields[name]
-            self.fields[name] = forms.CharField(
-                label=model_field.label,
-                required=model_field.required,
-                max_length=PERIOD_TEXT_MAX_LENGTH,
-                help_text=PERIOD_EXAMPLES,
+            self.fields[name] = PeriodField(
+                label=model_field.label, required=model_field.required, help_text=PERIOD_EXAMPLES
             )
-            if self.initial.get(name):
-                self.initial[name] = period_label(self.initial[name])
         for name in ("baseline_value", "target_value"):
             if self.initial.get(name) is not None:
                 self.initial[name] = _without_trailing_zeros(self.initial[name])
-
-    def clean_baseline_period(self) -> str:
-        return _period_code(self.cleaned_data["baseline_period"])
-
-    def clean_target_period(self) -> str:
-        return _period_code(self.cleaned_data["target_period"])
 
     def clean(self) -> dict:
         cleaned = super().clean()
@@ -163,6 +151,31 @@ class TargetForm(forms.ModelForm):
 def _without_trailing_zeros(value: Decimal) -> Decimal:
     """0.6000 → 0.6 and 54.0000 → 54, as the chief typed them (never 5.4E+1)."""
     return value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()
+
+
+class PeriodField(forms.CharField):
+    """A period as people read and type it ("december 2024"); the code (2024M12) is what it cleans to and stores.
+
+    Whether it changed is decided on the code, so a form sent back as shown, or with the code typed, is unchanged.
+    """
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(max_length=PERIOD_TEXT_MAX_LENGTH, **kwargs)
+
+    def prepare_value(self, value):
+        try:
+            return period_label(value) if value else value
+        except UnknownPeriodFormat:
+            return value  # what the chief typed, shown back beside its error
+
+    def to_python(self, value) -> str:
+        return _period_code(super().to_python(value))
+
+    def has_changed(self, initial, data) -> bool:
+        try:
+            return (initial or "") != self.to_python(data)
+        except forms.ValidationError:
+            return True
 
 
 def _period_code(value: str) -> str:
