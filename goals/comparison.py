@@ -238,6 +238,7 @@ def comparison_page(*, indicator: Indicator, params: QueryDict) -> ComparisonPag
         page.share_alternative = share_alternative_for(indicator)
         return page
     if not periods:
+        page.freshness = freshness_of(indicator, fetched_at=None, next_pull=next_pull_at())
         return page
     year = dict(period_rows)[state.period].year
     rar_of = {m_id: group.id for m_id, group in RarMembership.objects.regional_groups(year=year).items()}

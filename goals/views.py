@@ -14,7 +14,6 @@ from django.views.decorators.clickjacking import xframe_options_exempt
 
 from goals.comparison import GROUPS, comparison_page
 from goals.exports import download
-from goals.freshness import next_pull_at
 from goals.models import ChiefAssignment
 from goals.page_cache import cached_page
 from goals.pages import choose_goal_set, current_goal_set
@@ -162,7 +161,6 @@ def comparison(request: HttpRequest, code: str) -> HttpResponse:
         "notices": page.state.notices,
         "groups": GROUPS,
         "suppression_rule": suppression_rule_text(),
-        "next_pull": next_pull_at(),
     }
     return render(request, "goals/comparison.html", context)
 

@@ -40,7 +40,11 @@ def test_a_demo_plan_keeper_logs_in_with_the_printed_password_and_edits_randers_
 def test_the_demo_admin_logs_into_the_admin(client, reference_data):
     load_demo()
 
-    assert client.login(username=DEMO_ADMIN.username, password=DEMO_ADMIN.password)
+    response = client.post(
+        "/admin/login/?next=/admin/", {"username": DEMO_ADMIN.username, "password": DEMO_ADMIN.password}
+    )
+
+    assert response.status_code == 302
     assert client.get("/admin/").status_code == 200
 
 
