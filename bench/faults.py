@@ -61,21 +61,10 @@ class Outcome:
 
 
 def setup_django(database_url: str) -> None:
-    """Create the database if missing, migrate it, and set Django up on it (development settings, quiet logs)."""
-    import psycopg
-    from psycopg import sql
+    """Create the database if missing and set Django up on it (as bench/ingest.py does), then migrate it."""
+    from ingest import setup_django as setup_bench_database  # bench/ is this script's own folder on sys.path
 
-    name = database_url.rsplit("/", 1)[1]
-    with psycopg.connect(database_url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as server:
-        if not server.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            server.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    os.environ.update(
-        DEBUG="1", DATABASE_URL=database_url, LOG_LEVEL="WARNING", DJANGO_SETTINGS_MODULE="config.settings"
-    )
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
+    setup_bench_database(database_url)
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
