@@ -271,6 +271,14 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 # The page a locked-out attempt gets (429): why, for how long, and who can unlock.
 AXES_LOCKOUT_CALLABLE = "goals.views.locked_out"
+# The address a lockout is counted for (django-ipware). Without a proxy: the connection's own, never a header a
+# visitor could send. Behind one proxy (BEHIND_PROXY, Caddy in docker-compose.yml): the right-most address in
+# X-Forwarded-For, which that proxy appended; addresses a visitor put before it are not trusted.
+if BEHIND_PROXY:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+    AXES_IPWARE_PROXY_ORDER = "right-most"
+else:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
 
 # --- Content-Security-Policy (django-csp) -------------------------------------------------------------
 # Every script is our own file or Plotly's bundle, served by us (figures travel as JSON in json_script tags,

@@ -83,3 +83,35 @@ def test_with_debug_off_load_demo_creates_no_demo_admin(tmp_path):
     assert result.returncode != 0
     assert "kun i demotilstand" in result.stderr
     assert "maaltavlen-demo" not in result.stdout + result.stderr
+
+
+AXES_SEES = (
+    "import django; django.setup();"
+    "from django.test import RequestFactory; from axes.helpers import get_client_ip_address;"
+    "print(get_client_ip_address(RequestFactory().get("
+    "'/', HTTP_X_FORWARDED_FOR='6.6.6.6, 81.1.1.1', REMOTE_ADDR='172.18.0.5')))"
+)
+
+
+def _address_axes_counts(**env: str) -> str:
+    environment = {k: v for k, v in os.environ.items() if k != "BEHIND_PROXY"} | env
+    result = subprocess.run(
+        [sys.executable, "-c", AXES_SEES],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip().splitlines()[-1]
+
+
+def test_login_lockout_ignores_a_forwarded_for_header_without_a_proxy():
+    # A visitor who sends X-Forwarded-For themselves cannot spread their attempts over invented addresses.
+    assert _address_axes_counts(DJANGO_SETTINGS_MODULE="config.settings") == "172.18.0.5"
+
+
+def test_login_lockout_behind_the_proxy_counts_the_address_the_proxy_saw():
+    # Caddy appends the client's address; what the visitor wrote before it (6.6.6.6) is not trusted.
+    assert _address_axes_counts(BEHIND_PROXY="1", DJANGO_SETTINGS_MODULE="config.settings") == "81.1.1.1"
