@@ -16,7 +16,7 @@ from indicators.jobindsats import (
     JobindsatsResponseError,
     Measure,
     MeasureGroup,
-    check_breakdown_total,
+    check_breakdown_totals,
 )
 from indicators.models import Indicator, IngestionRun, JobindsatsTable
 
@@ -166,11 +166,10 @@ def _check_hierarchies(indicator: Indicator, metadata) -> None:
             f"Tabellen {metadata.table_id} mangler hierarkiet {_listing(missing)}, som {indicator.code} "
             f"bruger. Tabellens hierarkier: {_listing(existing)}."
         )
-    for hierarchy_id in indicator.breakdown_filters:
-        try:
-            check_breakdown_total(metadata, hierarchy_id)
-        except JobindsatsResponseError as exc:
-            raise BindingError(str(exc)) from None
+    try:
+        check_breakdown_totals(metadata, indicator.breakdown_filters)
+    except JobindsatsResponseError as exc:
+        raise BindingError(str(exc)) from None
 
 
 def bind_indicator(

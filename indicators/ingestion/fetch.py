@@ -23,7 +23,7 @@ from indicators.jobindsats import (
     JobindsatsClient,
     JobindsatsResponseError,
     TableMetadata,
-    check_breakdown_total,
+    check_breakdown_totals,
 )
 from indicators.jobindsats import periods_per_request as cells_fit
 from indicators.models import Indicator, IngestionRun
@@ -195,11 +195,10 @@ def _check_binding(indicator: Indicator, metadata: TableMetadata) -> None:
             f"Tabellen {metadata.table_id} har ikke længere målet {indicator.measure_label!r}, som "
             f"{indicator.code} er bundet til. Tabellens mål: {measures}. Bind indikatoren igen."
         )
-    for hierarchy_id in indicator.breakdown_filters:
-        try:
-            check_breakdown_total(metadata, hierarchy_id)
-        except JobindsatsResponseError as exc:
-            raise IndicatorNotReady(str(exc)) from None
+    try:
+        check_breakdown_totals(metadata, indicator.breakdown_filters)
+    except JobindsatsResponseError as exc:
+        raise IndicatorNotReady(str(exc)) from None
 
 
 def fetch(

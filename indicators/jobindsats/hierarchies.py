@@ -6,6 +6,8 @@ The one place that knows these rules; ingestion and binding ask here instead of 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from indicators.jobindsats.results import JobindsatsResponseError, TableMetadata
 
 # --- Area hierarchies -------------------------------------------------------------------------------------
@@ -104,6 +106,12 @@ class UnrecognisedTotal(JobindsatsResponseError):
         )
         self.label = label
         self.hierarchy_id = hierarchy_id
+
+
+def check_breakdown_totals(metadata: TableMetadata, hierarchy_ids: Iterable[str]) -> None:
+    """Check every breakdown an indicator uses (binding and each pull ask the same): see check_breakdown_total."""
+    for hierarchy_id in hierarchy_ids:
+        check_breakdown_total(metadata, hierarchy_id)
 
 
 def check_breakdown_total(metadata: TableMetadata, hierarchy_id: str) -> None:
