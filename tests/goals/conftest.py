@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -125,3 +125,18 @@ def committee_chair(reference_data):
     from django.contrib.auth import get_user_model
 
     return get_user_model().objects.create_user("chair-carl", "carl@example.invalid", "pw-carl-123")
+
+
+def finish_a_pull(*, data_origin: str = "sandbox") -> None:
+    """Record a pull that has just finished, as ingestion does: the data version every cached page keys on moves."""
+    from django.utils import timezone
+
+    from indicators.models import IngestionRun
+
+    now = timezone.now()
+    IngestionRun.objects.create(
+        started_at=now - timedelta(minutes=1),
+        finished_at=now,
+        status=IngestionRun.Status.SUCCEEDED,
+        data_origin=data_origin,
+    )

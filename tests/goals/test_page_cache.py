@@ -1,13 +1,10 @@
 """Rendered pages are served again to anonymous visitors until the data version changes."""
 
-from datetime import timedelta
-
 import pytest
 from django.core.cache import cache
-from django.utils import timezone
 
 from goals.models import PlanGoal
-from indicators.models import IngestionRun
+from tests.goals.conftest import finish_a_pull
 
 URL = "/kommune/randers/"
 
@@ -46,13 +43,7 @@ def test_an_edited_plan_text_shows_at_once(client, share_data, page_cache):
 
 def test_a_finished_pull_refreshes_the_page(client, share_data, page_cache):
     client.get(URL, {"aar": "2024"})
-    now = timezone.now()
-    IngestionRun.objects.create(
-        started_at=now - timedelta(minutes=1),
-        finished_at=now,
-        status=IngestionRun.Status.SUCCEEDED,
-        data_origin="sandbox",
-    )
+    finish_a_pull()
 
     assert "Demodata" in client.get(URL, {"aar": "2024"}).content.decode()
 

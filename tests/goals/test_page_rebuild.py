@@ -4,17 +4,15 @@ import importlib
 import os
 import subprocess
 import sys
-from datetime import timedelta
 
 import pytest
 import redis
 from django.core.cache import cache
-from django.utils import timezone
 
 from goals import page_rebuild
 from goals.models import PlanGoal
-from indicators.models import IngestionRun
 from tests.conftest import REQUIRE_SERVICES
+from tests.goals.conftest import finish_a_pull
 
 URL = "/kommune/randers/"
 TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
@@ -41,16 +39,6 @@ def randers_pages(monkeypatch):
     )
 
 
-def _finish_a_pull() -> None:
-    now = timezone.now()
-    IngestionRun.objects.create(
-        started_at=now - timedelta(minutes=1),
-        finished_at=now,
-        status=IngestionRun.Status.SUCCEEDED,
-        data_origin="sandbox",
-    )
-
-
 def _no_builds(monkeypatch) -> None:
     def refuse(**kwargs):
         raise AssertionError("a visitor waited for a page build")
@@ -68,7 +56,7 @@ def test_after_a_pull_the_first_visitor_gets_a_ready_page(
     django_assert_num_queries,
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        _finish_a_pull()
+        finish_a_pull()
     _no_builds(monkeypatch)
 
     with django_assert_num_queries(1):  # the data version; the page comes from the cache
@@ -118,7 +106,7 @@ def test_while_a_rebuild_is_pending_visitors_get_the_previous_page(
     before = client.get(URL).content
     monkeypatch.setattr("goals.tasks.rebuild_pages.delay", lambda: None)  # the worker has not run it yet
     with django_capture_on_commit_callbacks(execute=True):
-        _finish_a_pull()
+        finish_a_pull()
     _no_builds(monkeypatch)
 
     assert client.get(URL).content == before
@@ -126,7 +114,7 @@ def test_while_a_rebuild_is_pending_visitors_get_the_previous_page(
 
 def test_without_a_rebuild_pending_a_changed_page_is_built_again(client, share_data, served_site):
     client.get(URL)
-    _finish_a_pull()  # no commit in this test's transaction: nothing queued, as when no worker runs
+    finish_a_pull()  # no commit in this test's transaction: nothing queued, as when no worker runs
 
     assert "Demodata" in client.get(URL).content.decode()
 
@@ -146,7 +134,7 @@ def test_nothing_is_rebuilt_in_development(share_data, settings, django_capture_
     settings.SITE_URL = "http://testserver"  # `make run`: DEBUG, so PAGE_CACHE_SECONDS is 0
 
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        _finish_a_pull()
+        finish_a_pull()
 
     assert callbacks == [] and page_rebuild.rebuild(paths=[URL]) == 0
 
@@ -198,7 +186,7 @@ def test_a_page_rebuilt_by_the_worker_is_served_from_redis(
     django_capture_on_commit_callbacks,
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        _finish_a_pull()
+        finish_a_pull()
     keys = redis.Redis.from_url(TEST_REDIS_URL).keys("maaltavlen-test:*page:*")
     _no_builds(monkeypatch)
 
