@@ -96,7 +96,7 @@ class TargetAdmin(LabelledChoices, HistoryAdmin):
 
 @admin.register(ChiefAssignment)
 class ChiefAssignmentAdmin(admin.ModelAdmin):
-    list_display = ["municipality", "user"]
-    list_filter = ["municipality__region"]
+    list_display = ["municipality", "user", "role"]
+    list_filter = ["role", "municipality__region"]
     list_select_related = ["municipality", "user"]
     search_fields = ["municipality__name", "user__username"]

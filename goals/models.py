@@ -266,15 +266,23 @@ class Target(models.Model):
 
 
 class ChiefAssignmentQuerySet(models.QuerySet):
-    def can_edit_plan(self, *, user, municipality: Area) -> bool:
-        """Admins edit every plan; a jobcenter chief edits only the plans of the municipalities assigned to them."""
+    def roles_of(self, *, user, municipality: Area) -> set[str]:
+        """The roles a user holds in one municipality (plan keeper, committee chair); empty for strangers."""
         if not user.is_authenticated or not user.is_active:
-            return False
-        return user.is_superuser or self.filter(user=user, municipality=municipality).exists()
+            return set()
+        return set(self.filter(user=user, municipality=municipality).values_list("role", flat=True))
 
 
 class ChiefAssignment(models.Model):
-    """A user who keeps a municipality's employment plan (the jobcenter chief, or someone they delegate to)."""
+    """A user's role in one municipality: plan keeper (the jobcenter chief, or a delegate) or committee chair.
+
+    One user may chair in one municipality and keep plans in another; what each role may do is decided in
+    goals.roles, the one place every view and admin action asks.
+    """
+
+    class Role(models.TextChoices):
+        KEEPER = "keeper", _("Planansvarlig")
+        CHAIR = "chair", _("Udvalgsformand")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -289,21 +297,22 @@ class ChiefAssignment(models.Model):
         related_name="chief_assignments",
         limit_choices_to={"kind": "municipality"},
     )
+    role = models.CharField(_("rolle"), max_length=16, choices=Role.choices, default=Role.KEEPER)
 
     objects = ChiefAssignmentQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("planansvarlig")
-        verbose_name_plural = _("planansvarlige")
+        verbose_name = _("rolle i en kommune")
+        verbose_name_plural = _("roller i kommuner")
         ordering = ["municipality__name"]
         constraints = [
             models.UniqueConstraint(
-                fields=["user", "municipality"], name="goals_chiefassignment_one_per_pair"
+                fields=["user", "municipality", "role"], name="goals_chiefassignment_one_per_role"
             ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.user} → {self.municipality}"
+        return f"{self.user} → {self.municipality} ({self.get_role_display()})"
 
     def clean(self) -> None:
         if self.municipality_id and self.municipality.kind != Area.Kind.MUNICIPALITY:

@@ -20,7 +20,8 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from goals.models import MAX_TARGETS_PER_PLAN, ChiefAssignment, Goal, GoalSet, Plan, PlanGoal, Target
+from goals.models import MAX_TARGETS_PER_PLAN, Goal, GoalSet, Plan, PlanGoal, Target
+from goals.roles import Action, may
 from indicators.models import Indicator
 from indicators.periods import PERIOD_EXAMPLES, UnknownPeriodFormat, parse_period_text, period_label
 from municipalities.models import Area
@@ -265,7 +266,7 @@ def edit_plan(request: HttpRequest, slug: str, year: int) -> HttpResponse:
     goal_set = get_object_or_404(GoalSet, year=year)
     if not request.user.is_authenticated:
         return _log_in(request, area, goal_set)
-    if not ChiefAssignment.objects.can_edit_plan(user=request.user, municipality=area):
+    if not may(request.user, Action.EDIT_PLAN, area):
         raise PermissionDenied(_("Du kan kun redigere planer for de kommuner, du er planansvarlig for."))
     plan = Plan.objects.filter(municipality=area, goal_set=goal_set).first() or Plan(
         municipality=area, goal_set=goal_set

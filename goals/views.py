@@ -14,10 +14,10 @@ from django.views.decorators.clickjacking import xframe_options_exempt
 
 from goals.comparison import GROUPS, comparison_page
 from goals.exports import download
-from goals.models import ChiefAssignment
 from goals.page_cache import cached_page
 from goals.pages import choose_goal_set, current_goal_set
 from goals.progress import rule_text
+from goals.roles import Action, may
 from goals.status import IndicatorPanel, StatusPage, status_page
 from indicators.models import Indicator
 from indicators.suppression import rule_text as suppression_rule_text
@@ -110,9 +110,7 @@ def municipality(request: HttpRequest, slug: str) -> HttpResponse:
         "notices": notices,
         "rule_text": rule_text(),
         "suppression_rule": suppression_rule_text(),
-        "can_edit_plan": ChiefAssignment.objects.can_edit_plan(
-            user=request.user, municipality=page.municipality
-        ),
+        "can_edit_plan": may(request.user, Action.EDIT_PLAN, page.municipality),
         # The quick switch to another municipality's page in the same year.
         "municipalities": Area.objects.municipalities(),
         "switch_year": page.goal_set.year,
