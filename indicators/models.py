@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.conf import settings
 from django.db import models
 from django.db.models import OuterRef, Q
 from django.utils.translation import gettext_lazy as _
@@ -53,6 +54,8 @@ class Indicator(models.Model):
         COUNT = "count", _("Antal")
         PERCENT = "percent", _("Procent")
         RATE = "rate", _("Rate")
+        PER_THOUSAND = "per_thousand", _("Pr. 1.000")
+        SCORE = "score", _("Score på en skala")
 
     class Direction(models.TextChoices):
         UP = "up", _("Højere er bedre")
@@ -127,6 +130,30 @@ class Indicator(models.Model):
         ),
     )
     is_active = models.BooleanField(_("aktiv"), default=True)
+    # Local indicators (source = local): a municipality's own measure, or a shared one (no municipality) that many
+    # municipalities report the same way. Their values are entered by the municipalities and approved by a second
+    # person (LocalValue) before they become observations like any Jobindsats value.
+    municipality = models.ForeignKey(
+        Area,
+        verbose_name=_("kommune"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="local_indicators",
+        limit_choices_to={"kind": "municipality"},
+        help_text=_(
+            "Kommunen, der ejer en lokal indikator; tom for Jobindsats-indikatorer og fælles indikatorer."
+        ),
+    )
+    scale = models.CharField(
+        _("skala"), max_length=100, blank=True, help_text=_("For en score: skalaen, fx 1–5 (5 er bedst).")
+    )
+    serves_goals = models.JSONField(
+        _("tjener mål"),
+        default=list,
+        blank=True,
+        help_text=_("Numrene på de mål, indikatoren følger, fx [1]."),
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -138,10 +165,24 @@ class Indicator(models.Model):
                 condition=Q(source="local") | ~Q(catalogue_hint="") | Q(table__isnull=False),
                 name="indicators_indicator_jobindsats_has_reference",
             ),
+            models.CheckConstraint(
+                condition=Q(source="local") | Q(municipality__isnull=True),
+                name="indicators_indicator_only_local_has_municipality",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def is_local(self) -> bool:
+        """Entered by municipalities (a municipality's own measure or a shared one), not pulled from Jobindsats."""
+        return self.source == self.Source.LOCAL
+
+    @property
+    def is_shared(self) -> bool:
+        """A local indicator many municipalities report the same way (defined by an admin)."""
+        return self.is_local and self.municipality_id is None
 
     @property
     def is_bound(self) -> bool:
@@ -240,6 +281,17 @@ class Observation(models.Model):
     suppressed = models.BooleanField(_("diskretioneret"), default=False)
     provisional = models.BooleanField(_("foreløbig"), default=False)
     fetched_at = models.DateTimeField(_("hentet"))
+    local_value = models.ForeignKey(
+        "LocalValue",
+        verbose_name=_("lokal indtastning"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_(
+            "For lokale indikatorer: den godkendte indtastning (hvem indtastede, hvem godkendte, hvornår)."
+        ),
+    )
 
     objects = ObservationQuerySet.as_manager()
 
@@ -370,3 +422,91 @@ class ObservationRevision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.observation} (før {self.replaced_at:%Y-%m-%d}: {self.value})"
+
+
+class LocalValue(models.Model):
+    """A value a municipality entered for a local indicator: a draft until a second person approves it.
+
+    Approving copies the value into Observation (and its base into the base indicator's observation), with the
+    earlier value kept as an ObservationRevision, so every page reads local values exactly like Jobindsats ones and
+    sees only approved values. Drafts stay here, visible to the municipality's own users only.
+    """
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Afventer godkendelse")
+        APPROVED = "approved", _("Godkendt")
+        REJECTED = "rejected", _("Afvist")
+        WITHDRAWN = "withdrawn", _("Erstattet af en nyere indtastning")
+
+    class Origin(models.TextChoices):
+        FORM = "form", _("Formular")
+        UPLOAD = "upload", _("Upload")
+
+    indicator = models.ForeignKey(
+        Indicator, verbose_name=_("indikator"), on_delete=models.CASCADE, related_name="local_values"
+    )
+    area = models.ForeignKey(
+        Area, verbose_name=_("kommune"), on_delete=models.PROTECT, related_name="local_values"
+    )
+    period = models.CharField(
+        _("periode"), max_length=16, help_text=_("Periodekode, fx 2024H2 eller 2024M12.")
+    )
+    period_start = models.DateField(_("periodens start"))
+    value = models.DecimalField(_("værdi"), max_digits=18, decimal_places=4)
+    base = models.DecimalField(
+        _("grundlag"),
+        max_digits=18,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        help_text=_("Antallet, værdien er beregnet af (for andele); små grundlag vises ikke."),
+    )
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.DRAFT)
+    origin = models.CharField(_("indtastet via"), max_length=16, choices=Origin.choices, default=Origin.FORM)
+    upload_name = models.CharField(_("filnavn"), max_length=255, blank=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("indtastet af"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    entered_at = models.DateTimeField(_("indtastet"))
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("godkendt/afvist af"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("godkendt/afvist"), null=True, blank=True)
+    reason = models.TextField(_("begrundelse for afvisning"), blank=True)
+
+    class Meta:
+        verbose_name = _("lokal værdi")
+        verbose_name_plural = _("lokale værdier")
+        ordering = ["indicator", "area", "period_start", "-entered_at"]
+        constraints = [
+            # One pending value per period: entering again replaces the draft (the old one is withdrawn).
+            models.UniqueConstraint(
+                fields=["indicator", "area", "period"],
+                condition=Q(status="draft"),
+                name="indicators_localvalue_one_draft_per_period",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="draft") | Q(status="withdrawn") | Q(decided_at__isnull=False),
+                name="indicators_localvalue_decision_has_time",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="rejected") | ~Q(reason=""),
+                name="indicators_localvalue_rejection_has_reason",
+            ),
+        ]
+        indexes = [
+            # Serves the drafts overlay and the approval list: one municipality's pending values per indicator.
+            models.Index(fields=["area", "status", "indicator"], name="localvalue_pending_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator.code} {self.area} {self.period}: {self.value} ({self.get_status_display()})"
