@@ -283,7 +283,10 @@ def line_chart(
         data.extend(_line_traces(one, value_text))
     if goal_years:
         baselines = [(y.baseline, y.baseline.label) for y in goal_years if y.baseline is not None]
-        data.extend(_marker_trace(baselines, BASELINE_COLOUR, "x", value_text, legend=_("Basis")))
+        # Every year's baseline named on the chart would crowd it: the legend names them, the hover tells each.
+        data.extend(
+            _marker_trace(baselines, BASELINE_COLOUR, "x", value_text, legend=_("Basis"), words=False)
+        )
         targets = [(y.target, y.verdict) for y in goal_years]
         data.extend(_marker_trace(targets, TARGET_COLOUR, "star", value_text, legend=_("Mål år for år")))
         pairs = [(y.baseline, y.target) for y in goal_years if y.baseline is not None]
@@ -304,7 +307,12 @@ def line_chart(
 
 
 def _marker_trace(
-    marks: list[tuple[Marker, str]], colour: str, symbol: str, value_text: ValueText, legend: str = ""
+    marks: list[tuple[Marker, str]],
+    colour: str,
+    symbol: str,
+    value_text: ValueText,
+    legend: str = "",
+    words: bool = True,
 ) -> list[dict]:
     """Marked values (a target, a baseline; or every year's) as one trace, each with its words beside it."""
     if not marks:
@@ -312,7 +320,7 @@ def _marker_trace(
     return [
         {
             "type": "scatter",
-            "mode": "markers+text",
+            "mode": "markers+text" if words else "markers",
             "name": legend or marks[0][0].label,
             "x": [_iso(marker.start) for marker, _text in marks],
             "y": [_float(marker.value) for marker, _text in marks],
