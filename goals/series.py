@@ -11,7 +11,7 @@ from statistics import median
 from django.utils.translation import gettext as _
 
 from goals.formatting import format_period, format_value
-from goals.progress import Point
+from goals.progress import Point, rolling_averages
 from indicators.charts import LineSeries, Marker
 
 
@@ -61,6 +61,24 @@ class SeriesStore:
             starts=[c.start for c in cells],
             values=[c.value for c in cells],
             provisional=[c.provisional for c in cells],
+        )
+
+    def average_line(self, indicator_id: int, area_id: int, *, name: str) -> LineSeries | None:
+        """An area's 12-month average per month (goals.progress.rolling_averages), beside its monthly values."""
+        cells = self.cells.get((indicator_id, area_id), [])
+        averages = rolling_averages(cells)
+        shown = [
+            (cell, average) for cell, average in zip(cells, averages, strict=True) if average is not None
+        ]
+        if not shown:
+            return None
+        return LineSeries(
+            name=name,
+            role="average",
+            periods=[cell.period for cell, _average in shown],
+            starts=[cell.start for cell, _average in shown],
+            values=[average.value for _cell, average in shown],
+            provisional=[average.provisional for _cell, average in shown],
         )
 
     def median_line(self, indicator_id: int, area_ids: list[int], *, name: str) -> LineSeries | None:
@@ -127,9 +145,16 @@ def table_from_lines(
     unit: str,
     lines: list[LineSeries],
     markers: tuple[Marker | None, ...] = (),
+    remarks: tuple[str, dict[str, str]] | None = None,
 ) -> ChartTable:
-    """The numbers behind a line chart: periods down, lines across, then the baseline and target it marks."""
+    """The numbers behind a line chart: periods down, lines across, then the baseline and target it marks.
+
+    Markers with the same label share one column (every year's target under "Mål"); `remarks` is a last column
+    of words by period, e.g. each goal year's verdict beside its target.
+    """
     shown = [m for m in markers if m is not None and m.period]
+    labels = list(dict.fromkeys(m.label for m in shown))
+    marked = {(m.label, m.period): m.value for m in shown}
     starts: dict[str, date] = {m.period: m.start for m in shown}
     values: dict[tuple[str, str], Decimal | None] = {}
     provisional: set[str] = set()
@@ -145,7 +170,8 @@ def table_from_lines(
         (
             p,
             [values.get((line.name, p)) for line in lines]
-            + [m.value if m.period == p else None for m in shown],
+            + [marked.get((label, p)) for label in labels]
+            + ([remarks[1].get(p)] if remarks else []),
         )
         for p in periods
     ]
@@ -154,7 +180,7 @@ def table_from_lines(
         % {"label": m.label, "value": format_value(m.value, unit), "period": format_period(m.period)}
         for m in shown
     ]
-    columns = [line.name for line in lines] + [m.label for m in shown]
+    columns = [line.name for line in lines] + labels + ([remarks[0]] if remarks else [])
     return ChartTable(
         title, period_label, columns, rows, unit, provisional=[p in provisional for p in periods], notes=notes
     )

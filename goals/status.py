@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
 
 from django.db.models import Prefetch
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from goals.formatting import (
@@ -18,10 +19,34 @@ from goals.formatting import (
     format_value,
 )
 from goals.freshness import Freshness, freshness_of, next_pull_at
+from goals.history import (
+    ALL_YEARS,
+    HISTORY_START,
+    VIEW_PARAMETER,
+    baseline_marker,
+    history_end,
+    target_marker,
+    targets_by_year,
+    year_marks,
+)
 from goals.models import Goal, GoalSet, Plan, PlanGoal, Target
-from goals.progress import Assessment, Point, Status, TargetSpec, assess, describe, year_before
+from goals.progress import (
+    Assessment,
+    Point,
+    Status,
+    TargetSpec,
+    assess,
+    average_rule_text,
+    describe,
+    figure_points,
+    figure_spec,
+    figure_text,
+    period_type,
+    uses_year_average,
+    year_before,
+)
 from goals.series import ChartTable, SeriesStore, newest_period, table_from_lines
-from indicators.charts import LineSeries, Marker, line_chart
+from indicators.charts import LineSeries, line_chart
 from indicators.models import Indicator, Observation
 from municipalities.models import Area, RarMembership
 
@@ -50,6 +75,17 @@ class IndicatorPanel:
     is_count: bool = False
     has_provisional: bool = False
     hidden: int = 0
+    # Set when the target is measured on 12-month averages: the figure used, and the rule, in words.
+    figure_text: str = ""
+    average_rule: str = ""
+    # The chart of all years: each goal year's verdict on one line ("2022: nået · 2023: ikke nået").
+    year_verdicts: str = ""
+
+    @property
+    def described_by(self) -> str:
+        """The ids of the words that describe the chart: the generated sentence, and the verdicts when shown."""
+        ids = f"{self.chart_id}-description"
+        return ids + f" {self.chart_id}-verdicts" if self.year_verdicts else ids
 
 
 @dataclass(frozen=True)
@@ -86,6 +122,13 @@ class StatusPage:
     plan: Plan | None
     rar: Area | None
     goals: list[GoalPanel]
+    all_years: bool = False
+
+    @property
+    def query(self) -> str:
+        """The query string of this page's year and view, for its downloads and embeds."""
+        query = f"aar={self.goal_set.year}"
+        return query + f"&{VIEW_PARAMETER}={ALL_YEARS}" if self.all_years else query
 
 
 @dataclass
@@ -96,6 +139,11 @@ class _Context:
     rar_members: list[int]
     store: SeriesStore
     next_pull: datetime
+    # The goal year's window (the year before and the year): status, facts and description are read in it.
+    start: date
+    end: date
+    # The chart of all years: indicator id → goal year → target; None on the one-year view.
+    history: dict[int, dict[int, Target]] | None = None
 
 
 def _indicator_queryset():
@@ -103,8 +151,11 @@ def _indicator_queryset():
     return Indicator.objects.select_related("table", "base_indicator").defer("table__metadata")
 
 
-def status_page(*, municipality: Area, goal_set: GoalSet) -> StatusPage:
-    """Everything the status page shows for one municipality and year, in a fixed number of queries."""
+def status_page(*, municipality: Area, goal_set: GoalSet, all_years: bool = False) -> StatusPage:
+    """Everything the status page shows for one municipality and year, in a fixed number of queries.
+
+    all_years: each chart runs over the whole history with every goal year's target (goals/history.py).
+    """
     plan = (
         Plan.objects.filter(municipality=municipality, goal_set=goal_set)
         .prefetch_related(
@@ -139,7 +190,11 @@ def status_page(*, municipality: Area, goal_set: GoalSet) -> StatusPage:
     areas = {municipality.id, country.id} | set(rar_members) | ({rar.id} if rar else set())
     # The chart window: the year before the goal year (baselines, change from a year before) and the year itself.
     start, end = date(goal_set.year - 1, 1, 1), date(goal_set.year, 12, 31)
-    window = {"indicator_ids": ids, "area_ids": areas, "start": start, "end": end}
+    if all_years:
+        read_from, read_to = HISTORY_START, history_end(goal_set.year, timezone.localdate())
+    else:
+        read_from, read_to = start, end
+    window = {"indicator_ids": ids, "area_ids": areas, "start": read_from, "end": read_to}
     store = SeriesStore.from_rows(list(Observation.objects.for_municipality_page(**window)))
     store.fetched_at = dict(Observation.objects.latest_fetches(**window))
     ctx = _Context(
@@ -149,9 +204,14 @@ def status_page(*, municipality: Area, goal_set: GoalSet) -> StatusPage:
         rar_members=rar_members,
         store=store,
         next_pull=next_pull_at(),
+        start=start,
+        end=end,
+        history=targets_by_year(municipality=municipality, indicator_ids=ids) if all_years else None,
     )
     panels = [_goal_panel(goal, plan_goals.get(goal.id), ctx) for goal in goals]
-    return StatusPage(municipality=municipality, goal_set=goal_set, plan=plan, rar=rar, goals=panels)
+    return StatusPage(
+        municipality=municipality, goal_set=goal_set, plan=plan, rar=rar, goals=panels, all_years=all_years
+    )
 
 
 def _goal_panel(goal: Goal, plan_goal: PlanGoal | None, ctx: _Context) -> GoalPanel:
@@ -206,6 +266,11 @@ def target_spec(target: Target) -> TargetSpec:
     )
 
 
+def _in_year(points: list[Point], ctx: _Context) -> list[Point]:
+    """The points in the goal year's window: the facts read the same on the one-year view and on all years."""
+    return [p for p in points if ctx.start <= p.start <= ctx.end]
+
+
 def _rar_line(indicator: Indicator, ctx: _Context) -> LineSeries | None:
     """The RAR area's own figure from Jobindsats where the table has it, else its municipalities' median."""
     own = ctx.store.line(
@@ -226,20 +291,27 @@ def _indicator_panel(
     is_count = unit == Indicator.Unit.COUNT
     lines = []
     points: list[Point] = []
+    cells = store.cells.get((indicator.id, main_area.id), []) if main_area else []
+    year_cells = [c for c in cells if ctx.start <= c.start <= ctx.end]
+    average = target is not None and uses_year_average(target_period=target.target_period, readings=cells)
     if main_area is not None:
         lines.append(store.line(indicator.id, main_area.id, name=main_area.name, role="main"))
-        points = store.points(indicator.id, main_area.id)
+        points = _in_year(store.points(indicator.id, main_area.id), ctx)
+        if cells and period_type(cells[0].period) == "M" and (average or ctx.history is not None):
+            name = _("%(area)s, gennemsnit af 12 måneder") % {"area": main_area.name}
+            lines.append(store.average_line(indicator.id, main_area.id, name=name))
     if not is_count:
         if not rar_only and ctx.rar is not None:
             lines.append(_rar_line(indicator, ctx))
         lines.append(store.line(indicator.id, ctx.country.id, name=country_name(), role="country"))
     lines = [line for line in lines if line and line.periods]
-    spec = target_spec(target) if target else None
-    until = target.target_period_start if target else None
+    spec = figure_spec(target_spec(target), year_average=average) if target else None
+    until = spec.target_start if spec else None
+    measured = figure_points(readings=year_cells, year_average=average)
     assessment = assess(
-        target=spec, points=[p for p in points if until is None or p.start <= until], unit=unit
+        target=spec, points=[p for p in measured if until is None or p.start <= until], unit=unit
     )
-    country_points = [] if is_count else store.points(indicator.id, ctx.country.id)
+    country_points = [] if is_count else _in_year(store.points(indicator.id, ctx.country.id), ctx)
     description = describe(
         name=indicator.name,
         unit=unit,
@@ -257,33 +329,38 @@ def _indicator_panel(
     title = f"{indicator.name} — {main_area.name if main_area else ''}"
     fetched = store.fetched_at.get(indicator.id)
     source = chart_source(newest_period=newest_period(lines), fetched_at=fetched, plans=target is not None)
-    target_marker = (
-        Marker(_("Mål"), target.target_period_start, target.target_value, target.target_period)
-        if target
-        else None
-    )
-    baseline_marker = (
-        Marker(_("Basis"), target.baseline_period_start, target.baseline_value, target.baseline_period)
-        if target and target.baseline_value is not None and target.baseline_period_start
-        else None
-    )
+    target_mark = target_marker(spec) if spec else None
+    baseline_mark = baseline_marker(spec, average) if spec else None
+    marks = None
+    if ctx.history is not None:
+        marks = year_marks(
+            targets=ctx.history.get(indicator.id, {}), readings=cells, spec_of=target_spec, unit=unit
+        )
     figure = line_chart(
         title=title,
         source=source,
         unit=unit,
         series=lines,
-        target=target_marker,
-        baseline=baseline_marker,
+        target=None if marks else target_mark,
+        baseline=None if marks else baseline_mark,
         filename=f"{ctx.municipality.slug}-{indicator.code}",
         value_text=lambda value: format_value(value, unit),
+        goal_years=marks.goal_years if marks else None,
     )
     table = table_from_lines(
         title=title,
         period_label=_("Periode"),
         unit=unit,
         lines=lines,
-        markers=(baseline_marker, target_marker),
+        markers=(
+            tuple(m for y in marks.goal_years for m in (y.baseline, y.target))
+            if marks
+            else (baseline_mark, target_mark)
+        ),
+        remarks=(_("Vurdering"), marks.by_period()) if marks and marks.verdicts else None,
     )
+    if marks and marks.verdicts:
+        table = replace(table, notes=[*table.notes, _("Målene år for år: %(line)s") % {"line": marks.line()}])
     panel = IndicatorPanel(
         chart_id=f"chart-{goal.number}-{indicator.code}",
         indicator=indicator,
@@ -294,12 +371,17 @@ def _indicator_panel(
         table=table,
         freshness=freshness_of(indicator, fetched_at=fetched, next_pull=ctx.next_pull),
         source=source,
-        has_data=bool(points),
+        has_data=bool(points) or (marks is not None and any(c.value is not None for c in cells)),
         rar_only=rar_only,
         is_count=is_count,
         has_provisional=bool(lines) and any(lines[0].provisional),
         hidden=hidden,
     )
+    if marks and marks.verdicts:
+        panel.year_verdicts = marks.line()
+    if average:
+        panel.figure_text = figure_text(readings=year_cells, unit=unit, until=until)
+        panel.average_rule = average_rule_text()
     if target is not None:
         panel.target_text = _("%(value)s i %(period)s") % {
             "value": format_value(target.target_value, unit),

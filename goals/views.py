@@ -14,6 +14,7 @@ from django.views.decorators.clickjacking import xframe_options_exempt
 
 from goals.comparison import GROUPS, comparison_page
 from goals.exports import download
+from goals.history import parse_view
 from goals.page_cache import cached_page
 from goals.pages import choose_goal_set, current_goal_set
 from goals.progress import rule_text
@@ -87,8 +88,9 @@ def _status(request: HttpRequest, slug: str) -> tuple[StatusPage, list]:
     goal_set, goal_sets, notices = choose_goal_set(request.GET.get("aar"))
     if goal_set is None:
         raise Http404(_("Der er ingen mål endnu."))
-    page = status_page(municipality=area, goal_set=goal_set)
-    return page, goal_sets, notices
+    all_years, view_notices = parse_view(request.GET.get("visning"))
+    page = status_page(municipality=area, goal_set=goal_set, all_years=all_years)
+    return page, goal_sets, notices + view_notices
 
 
 def _panel(page: StatusPage, code: str) -> IndicatorPanel:
@@ -124,7 +126,9 @@ def municipality_export(request: HttpRequest, slug: str, code: str, fmt: str) ->
         raise Http404(_("Ukendt filformat."))
     page, _goal_sets, _notices = _status(request, slug)
     panel = _panel(page, code)
-    filename = f"{page.municipality.slug}-{code}-{page.goal_set.year}"
+    filename = f"{page.municipality.slug}-{code}-{page.goal_set.year}" + (
+        "-alle-aar" if page.all_years else ""
+    )
     return download(panel.table, fmt=fmt, filename=filename, source=panel.source)
 
 
@@ -134,14 +138,14 @@ def municipality_embed(request: HttpRequest, slug: str, code: str) -> HttpRespon
     """One status-page chart with title, source and a link back, without the site chrome (may be framed)."""
     page, _goal_sets, notices = _status(request, slug)
     panel = _panel(page, code)
-    back = page.municipality.get_absolute_url() + f"?aar={page.goal_set.year}#{panel.chart_id}"
+    back = page.municipality.get_absolute_url() + f"?{page.query}#{panel.chart_id}"
     context = {
         "figure": panel.figure,
         "chart_id": panel.chart_id,
         "title": panel.figure["layout"]["title"]["text"],
     }
     context |= {"description": panel.description, "back_url": back, "table": panel.table, "notices": notices}
-    context["source"] = panel.source
+    context |= {"source": panel.source, "verdicts": panel.year_verdicts}
     return render(request, "goals/embed.html", context)
 
 

@@ -24,7 +24,10 @@ LINE_STYLES = {
     "main": ("#0072B2", "solid", "circle"),
     "group": ("#D55E00", "dot", "diamond"),
     "country": ("#000000", "dash", "square"),
+    # An area's 12-month average: Okabe-Ito's orange darkened to 4.5:1 on white, a thick line without markers.
+    "average": ("#8A5A00", "solid", "line-ns"),
 }
+LINE_WIDTHS = {"main": 2.5, "average": 3.5}
 TARGET_COLOUR = "#009E73"
 BASELINE_COLOUR = "#CC79A7"
 # bar role → (colour, pattern shape); "other" is a neutral grey with 4.5:1 contrast on white.
@@ -56,6 +59,16 @@ class Marker:
     start: date
     value: Decimal
     period: str = ""
+
+
+@dataclass(frozen=True)
+class GoalYear:
+    """One goal year on a chart of all years: its target (and baseline) marked, and its verdict in words."""
+
+    year: int
+    target: Marker
+    baseline: Marker | None
+    verdict: str
 
 
 @dataclass(frozen=True)
@@ -232,7 +245,7 @@ def _line_traces(series: LineSeries, value_text: ValueText) -> list[dict]:
             "y": [_float(series.values[i]) for i in indexes],
             "text": [period_label(series.periods[i]) for i in indexes],
             "customdata": _value_texts([series.values[i] for i in indexes], value_text),
-            "line": {"color": colour, "dash": line_dash, "width": 2.5 if series.role == "main" else 2},
+            "line": {"color": colour, "dash": line_dash, "width": LINE_WIDTHS.get(series.role, 2)},
             "marker": {"symbol": symbol, "size": 7, "color": colour},
             # "marts 2024: 1,4 %": the period in words and the value with its unit, as the table writes them.
             "hovertemplate": f"%{{text}}: %{{customdata}}<extra>{name}</extra>",
@@ -257,61 +270,98 @@ def line_chart(
     baseline: Marker | None = None,
     filename: str = "maaltavlen",
     value_text: ValueText = _plain,
+    goal_years: list[GoalYear] | None = None,
 ) -> dict:
     """A development-over-time chart: areas as lines, provisional months dashed, target and baseline marked.
 
     value_text writes a value with its unit in the page language (the tooltips show what the table shows).
+    With goal_years (a chart of all years) each year's target and baseline is marked in its year, the target
+    labelled with the year's verdict ("2023: ikke nået"), instead of the one target and baseline.
     """
     data: list[dict] = []
     for one in series:
         data.extend(_line_traces(one, value_text))
-    for marker, colour, symbol in ((baseline, BASELINE_COLOUR, "x"), (target, TARGET_COLOUR, "star")):
-        if marker is None:
-            continue
-        data.append(
-            {
-                "type": "scatter",
-                "mode": "markers+text",
-                "name": marker.label,
-                "x": [_iso(marker.start)],
-                "y": [_float(marker.value)],
-                "text": [marker.label],
-                "customdata": [
-                    ": ".join(
-                        filter(
-                            None,
-                            [period_label(marker.period) if marker.period else "", value_text(marker.value)],
-                        )
-                    )
-                ],
-                "textposition": "top center",
-                "marker": {
-                    "symbol": symbol,
-                    "size": 14,
-                    "color": colour,
-                    "line": {"width": 1, "color": "#000"},
-                },
-                "hovertemplate": "%{text}, %{customdata}<extra></extra>",
-            }
+    if goal_years:
+        baselines = [(y.baseline, y.baseline.label) for y in goal_years if y.baseline is not None]
+        # Every year's baseline named on the chart would crowd it: the legend names them, the hover tells each.
+        data.extend(
+            _marker_trace(baselines, BASELINE_COLOUR, "x", value_text, legend=_("Basis"), words=False)
         )
+        targets = [(y.target, y.verdict) for y in goal_years]
+        data.extend(_marker_trace(targets, TARGET_COLOUR, "star", value_text, legend=_("Mål år for år")))
+        pairs = [(y.baseline, y.target) for y in goal_years if y.baseline is not None]
+    else:
+        for marker, colour, symbol in ((baseline, BASELINE_COLOUR, "x"), (target, TARGET_COLOUR, "star")):
+            if marker is not None:
+                data.extend(_marker_trace([(marker, marker.label)], colour, symbol, value_text))
+        pairs = [(baseline, target)] if target is not None and baseline is not None else []
+    markers = [m for pair in pairs for m in pair] + [m for m in (baseline, target) if m is not None]
+    markers += [y.target for y in goal_years or []]
     layout = _layout(title=title, source=source, unit=unit, height=LINE_HEIGHT, bottom=LINE_BOTTOM)
-    periods = {p: start for one in series for p, start in zip(one.periods, one.starts, strict=True)}
-    periods |= {m.period: m.start for m in (baseline, target) if m is not None and m.period}
-    layout["xaxis"] = {"gridcolor": "#eef0f3"} | period_axis(periods)
-    if target is not None and baseline is not None:
-        layout["shapes"] = [
-            {
-                "type": "line",
-                "x0": _iso(baseline.start),
-                "y0": _float(baseline.value),
-                "x1": _iso(target.start),
-                "y1": _float(target.value),
-                "line": {"color": TARGET_COLOUR, "dash": "longdash", "width": 1.5},
-            }
-        ]
+    layout["xaxis"] = {"gridcolor": "#eef0f3"} | period_axis(_axis_periods(series, markers))
+    if pairs:
+        layout["shapes"] = [_target_line(start, end) for start, end in pairs]
     figure = {"data": data, "layout": layout, "config": _config(filename, height=LINE_HEIGHT)}
     figure["narrow"] = narrow_line(figure)
     return figure
+
+
+def _marker_trace(
+    marks: list[tuple[Marker, str]],
+    colour: str,
+    symbol: str,
+    value_text: ValueText,
+    legend: str = "",
+    words: bool = True,
+) -> list[dict]:
+    """Marked values (a target, a baseline; or every year's) as one trace, each with its words beside it."""
+    if not marks:
+        return []
+    return [
+        {
+            "type": "scatter",
+            "mode": "markers+text" if words else "markers",
+            "name": legend or marks[0][0].label,
+            "x": [_iso(marker.start) for marker, _text in marks],
+            "y": [_float(marker.value) for marker, _text in marks],
+            "text": [text for _marker, text in marks],
+            "customdata": [
+                ": ".join(filter(None, [period_label(m.period) if m.period else "", value_text(m.value)]))
+                for m, _text in marks
+            ],
+            "textposition": "top center",
+            "marker": {"symbol": symbol, "size": 14, "color": colour, "line": {"width": 1, "color": "#000"}},
+            "hovertemplate": "%{text}, %{customdata}<extra></extra>",
+        }
+    ]
+
+
+def _target_line(baseline: Marker, target: Marker) -> dict:
+    """The straight line from a baseline to its target: what "on track" is measured against."""
+    return {
+        "type": "line",
+        "x0": _iso(baseline.start),
+        "y0": _float(baseline.value),
+        "x1": _iso(target.start),
+        "y1": _float(target.value),
+        "line": {"color": TARGET_COLOUR, "dash": "longdash", "width": 1.5},
+    }
+
+
+def _axis_periods(series: list[LineSeries], markers: list[Marker]) -> dict[str, date]:
+    """The periods the x axis names: the lines' own, and marked periods of the same kind (a monthly axis stays
+    monthly when a yearly target is marked at its December)."""
+    periods = {p: start for one in series for p, start in zip(one.periods, one.starts, strict=True)}
+    kinds = {_kind(code) for code in periods}
+    periods |= {m.period: m.start for m in markers if m.period and (not kinds or _kind(m.period) in kinds)}
+    return periods
+
+
+def _kind(code: str) -> str:
+    try:
+        return parse_period(code).type
+    except UnknownPeriodFormat:
+        return "?"
 
 
 def bar_chart(

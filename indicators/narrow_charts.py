@@ -32,6 +32,9 @@ NARROW_PERIOD_TICKS = 4  # period names under a phone-wide line chart
 BAR_ROW, BAR_WINDOW = 22, 15  # a sideways bar's row, and how many rows show around the chosen area
 BAR_NAMES = 118  # left margin for the area names
 EXPORT_WIDTH, EXPORT_SCALE = 480, 2  # the narrow PNG: drawn at this width, with twice the pixels
+# Marked values whose words (a target's "2023: ikke nået") are written beside them on a phone; with more, the words
+# would run into each other across a card's width: the markers stay, and the page says the words under the chart.
+MAX_NARROW_LABELS = 2
 
 
 def _wrap(text: str, width: int) -> tuple[str, int]:
@@ -99,9 +102,16 @@ def _frame(wide: dict, data: list[dict], *, plot: int, left: int, axis: int) -> 
     return layout
 
 
+def _unlabelled(trace: dict) -> dict:
+    """A marker trace with more words than a card fits, drawn without them (hover still tells each)."""
+    if trace.get("mode") == "markers+text" and len(trace.get("x") or []) > MAX_NARROW_LABELS:
+        return {**trace, "mode": "markers"}
+    return trace
+
+
 def narrow_line(figure: dict) -> dict:
     """A line chart for a phone: four date ticks, the legend under the plot, title and source wrapped."""
-    data = [_named(trace) for trace in figure["data"]]
+    data = [_unlabelled(_named(trace)) for trace in figure["data"]]
     layout = _frame(figure["layout"], data, plot=LINE_PLOT, left=52, axis=AXIS_LABELS)
     layout["xaxis"] = _few_period_ticks(figure["layout"]["xaxis"])
     layout["yaxis"] = {**figure["layout"]["yaxis"], "nticks": 6}

@@ -10,6 +10,7 @@ from tests.browser.conftest import axe_violations
 pytestmark = pytest.mark.browser
 
 STATUS_PAGE = "/kommune/randers/?aar=2024"
+ALL_YEARS_PAGE = "/kommune/randers/?aar=2024&visning=alle-aar"
 PLAN_EDITOR = "/kommune/randers/plan/2024/"
 COMPARISON_PAGE = "/sammenlign/mm13-andel-beskaeftigede/?kommune=randers&gruppe=region"
 EMBEDS = [
@@ -60,7 +61,14 @@ def test_comparison_page_draws_every_municipality_as_a_bar_and_the_development(p
     assert page.problems == []
 
 
-ALL_PAGES = [STATUS_PAGE, COMPARISON_PAGE, "/en" + STATUS_PAGE, "/en" + COMPARISON_PAGE, *EMBEDS]
+ALL_PAGES = [
+    STATUS_PAGE,
+    COMPARISON_PAGE,
+    "/en" + STATUS_PAGE,
+    "/en" + COMPARISON_PAGE,
+    *EMBEDS,
+    ALL_YEARS_PAGE,
+]
 
 
 @pytest.mark.parametrize("path", ALL_PAGES)

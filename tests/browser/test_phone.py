@@ -4,7 +4,7 @@ holds its title, legend and source line with the data date; the comparison form 
 import pytest
 
 from tests.browser.conftest import axe_violations
-from tests.browser.test_pages import COMPARISON_PAGE, STATUS_PAGE, open_with_charts
+from tests.browser.test_pages import ALL_YEARS_PAGE, COMPARISON_PAGE, STATUS_PAGE, open_with_charts
 
 pytestmark = pytest.mark.browser
 
@@ -215,3 +215,17 @@ def test_own_list_filter_narrows_the_checkboxes_and_a_ticked_one_is_sent(page, d
     page.wait_for_url("**gruppe=liste**")
     assert "kommuner=odense" in page.url
     assert page.locator("#own-list-options input[value=odense]").is_checked()
+
+
+def test_phone_chart_of_all_years_is_narrow_marks_every_goal_year_and_passes_axe(page, axe, dashboard_data):
+    page.set_viewport_size(PHONE)
+    open_with_charts(page, ALL_YEARS_PAGE)
+
+    chart = page.locator("#chart-2-mm17-andel-opkvalificering")
+    assert chart.get_attribute("data-layout") == "narrow"
+    marked = chart.evaluate("c => c.data.find(t => t.name.startsWith('Mål år for år')).x.length")
+    assert marked == 2  # the demo plans' targets for 2023 and 2024
+    assert page.locator("#chart-2-mm17-andel-opkvalificering-verdicts").inner_text().count(":") == 3
+    assert page.evaluate(NO_SIDEWAYS_SCROLL, "chart-2-mm17-andel-opkvalificering")
+    violations = axe_violations(axe, page)
+    assert not violations, violations
