@@ -50,6 +50,9 @@ class IndicatorPanel:
     is_count: bool = False
     has_provisional: bool = False
     hidden: int = 0
+    # The chart's lines and its (baseline, target) markers, as drawn: what a meeting snapshot freezes.
+    lines: list[LineSeries] = field(default_factory=list)
+    markers: tuple[Marker | None, Marker | None] = (None, None)
 
 
 @dataclass(frozen=True)
@@ -299,6 +302,8 @@ def _indicator_panel(
         is_count=is_count,
         has_provisional=bool(lines) and any(lines[0].provisional),
         hidden=hidden,
+        lines=lines,
+        markers=(baseline_marker, target_marker),
     )
     if target is not None:
         panel.target_text = _("%(value)s i %(period)s") % {
