@@ -20,7 +20,7 @@ def randers_chair(randers):
 
 
 @pytest.fixture
-def snapshot(share_data, randers_chair):
+def snapshot(share_data, randers_chair):  # noqa: F811 - the fixture imported above
     """Randers' 2024 status frozen for the employment committee's meeting of 12 March 2024."""
     from datetime import date
 
