@@ -78,11 +78,12 @@ def _axes(scale: _Scale, unit: str, series: list[LineSeries]) -> list[str]:
         parts.append(f'<text x="{LEFT - 6}" y="{y + 4:.1f}" text-anchor="end" fill="#1a1a1a">{label}</text>')
     periods = sorted({(s, p) for line in series for s, p in zip(line.starts, line.periods, strict=True)})
     if periods:
-        shown = {periods[0], periods[len(periods) // 2], periods[-1]}
-        for start, period in sorted(shown):
+        # The first and last labels are anchored inwards, so neither runs off the figure's edge.
+        shown = [(periods[0], "start"), (periods[len(periods) // 2], "middle"), (periods[-1], "end")]
+        for (start, period), anchor in shown:
             x = scale.x(start)
             parts.append(
-                f'<text x="{x:.1f}" y="{HEIGHT - BOTTOM + 18}" text-anchor="middle" fill="#1a1a1a">'
+                f'<text x="{x:.1f}" y="{HEIGHT - BOTTOM + 18}" text-anchor="{anchor}" fill="#1a1a1a">'
                 f"{escape(period_label(period))}</text>"
             )
     bottom = HEIGHT - BOTTOM

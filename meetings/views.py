@@ -82,6 +82,7 @@ def snapshot(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         "frozen": True,
         "can_make_pack": may(request.user, Action.MAKE_SNAPSHOT, shot.municipality),
         "pack_rows": _pack_rows(shot),
+        "tool_problem": pack_tool_problem(),
     }
     return render(request, "meetings/snapshot.html", context)
 
