@@ -26,11 +26,11 @@ def freeze_snapshot(
     *, municipality: Area, goal_set: GoalSet, meeting_name: str, meeting_date: date, made_by
 ) -> Snapshot:
     """Store what the status page shows now, for the meeting, as a Snapshot that is never changed."""
-    languages = {}
+    languages, plan = {}, None
     for language in FROZEN_LANGUAGES:
         with translation.override(language):
-            languages[language] = page_content(status_page(municipality=municipality, goal_set=goal_set))
-    plan = Plan.objects.filter(municipality=municipality, goal_set=goal_set).first()
+            page = status_page(municipality=municipality, goal_set=goal_set)
+            languages[language], plan = page_content(page), page.plan
     with transaction.atomic():
         return Snapshot.objects.create(
             municipality=municipality,

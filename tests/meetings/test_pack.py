@@ -122,3 +122,31 @@ def test_strangers_cannot_order_a_pack(client, snapshot, stranger):
 
     assert client.post(f"{snapshot.get_absolute_url()}pakke/", {"language": "da"}).status_code == 403
     assert not MeetingPack.objects.exists()
+
+
+def test_chair_freezes_the_live_status_page_and_orders_its_pack_in_one_go(
+    client, share_data, randers_chair, monkeypatch, django_capture_on_commit_callbacks
+):
+    monkeypatch.setattr(pack_module, "render_pack", lambda **kw: b"%PDF-1.7 from the status page")
+    client.force_login(randers_chair)
+    status_page = client.get("/kommune/randers/", {"aar": "2024"}).content.decode()
+    assert 'action="/kommune/randers/moeder/"' in status_page
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/kommune/randers/moeder/",
+            {
+                "meeting_name": "Beskæftigelsesudvalget",
+                "meeting_date": "2024-03-12",
+                "year": "2024",
+                "pack": "en",
+            },
+        )
+
+    pack = MeetingPack.objects.select_related("snapshot").get()
+    assert response["Location"] == f"/kommune/randers/moeder/{pack.snapshot.pk}/pakke/en/"
+    assert pack.language == "en" and pack.state == "done"
+
+
+def test_anonymous_visitors_get_no_freeze_form_on_the_status_page(client, share_data):
+    assert 'action="/kommune/randers/moeder/"' not in client.get("/kommune/randers/").content.decode()

@@ -144,3 +144,10 @@ def test_snapshot_page_in_english_shows_the_english_words_as_frozen(client, snap
 
     assert "As shown at the meeting of Beskæftigelsesudvalget 12 March 2024" in body
     assert "Source: Jobindsats.dk (STAR)" in body
+
+
+def test_snapshot_page_reads_a_fixed_number_of_queries(client, snapshot, django_assert_num_queries):
+    # The area, the snapshot with its municipality, year and maker, its packs, and the site's data origin (the
+    # demo banner of every page); the figures are in the snapshot's JSON, however many panels it has.
+    with django_assert_num_queries(4):
+        client.get(snapshot.get_absolute_url())
