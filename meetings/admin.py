@@ -38,4 +38,5 @@ class MeetingPackAdmin(ReadOnlyAdmin):
     list_display = ["snapshot", "language", "state", "requested_at", "finished_at"]
     list_filter = ["state", "language"]
     list_select_related = ["snapshot__municipality"]
+    search_fields = ["snapshot__meeting_name", "snapshot__municipality__name"]
     exclude = ["pdf"]
