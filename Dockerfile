@@ -6,9 +6,13 @@ COPY pyproject.toml README.md requirements.lock ./
 COPY config ./config
 COPY goals ./goals
 COPY indicators ./indicators
+COPY meetings ./meetings
 COPY municipalities ./municipalities
 RUN pip install --no-cache-dir -c requirements.lock .
 COPY . .
+# The meeting pack (WeasyPrint) draws text with the system's Pango and a font; nothing else is downloaded at run time.
+RUN apt-get update && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core \
+    && rm -rf /var/lib/apt/lists/*
 # Plotly's JS into static/vendor/ (never committed): npm's basic bundle (≈0.4 MB gzipped), fetched with an npm
 # that is installed for this step only and removed again. Without npm the command falls back to the plotly
 # package's full bundle.

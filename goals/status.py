@@ -46,7 +46,7 @@ from goals.progress import (
     year_before,
 )
 from goals.series import ChartTable, SeriesStore, newest_period, table_from_lines
-from indicators.charts import LineSeries, line_chart
+from indicators.charts import LineSeries, Marker, line_chart
 from indicators.models import Indicator, Observation
 from municipalities.models import Area, RarMembership
 
@@ -86,6 +86,10 @@ class IndicatorPanel:
         """The ids of the words that describe the chart: the generated sentence, and the verdicts when shown."""
         ids = f"{self.chart_id}-description"
         return ids + f" {self.chart_id}-verdicts" if self.year_verdicts else ids
+
+    # The chart's lines and its (baseline, target) markers, as drawn: what a meeting snapshot freezes.
+    lines: list[LineSeries] = field(default_factory=list)
+    markers: tuple[Marker | None, Marker | None] = (None, None)
 
 
 @dataclass(frozen=True)
@@ -376,6 +380,8 @@ def _indicator_panel(
         is_count=is_count,
         has_provisional=bool(lines) and any(lines[0].provisional),
         hidden=hidden,
+        lines=lines,
+        markers=(baseline_mark, target_mark),
     )
     if marks and marks.verdicts:
         panel.year_verdicts = marks.line()

@@ -113,6 +113,7 @@ def municipality(request: HttpRequest, slug: str) -> HttpResponse:
         "rule_text": rule_text(),
         "suppression_rule": suppression_rule_text(),
         "can_edit_plan": may(request.user, Action.EDIT_PLAN, page.municipality),
+        "can_make_snapshot": may(request.user, Action.MAKE_SNAPSHOT, page.municipality),
         # The quick switch to another municipality's page in the same year.
         "municipalities": Area.objects.municipalities(),
         "switch_year": page.goal_set.year,

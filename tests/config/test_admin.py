@@ -4,7 +4,7 @@ import pytest
 from django.contrib import admin
 from django.urls import reverse
 
-PROJECT_APPS = {"municipalities", "indicators", "goals"}
+PROJECT_APPS = {"municipalities", "indicators", "goals", "meetings"}
 ADMINS = {
     f"{model._meta.app_label}.{model._meta.model_name}": model_admin
     for model, model_admin in admin.site._registry.items()

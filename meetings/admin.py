@@ -1,0 +1,42 @@
+"""Admin: snapshots and packs are shown, never edited (a snapshot is what a meeting saw)."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+
+from meetings.models import MeetingPack, Snapshot
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Every field read-only; no adding, no changing (deleting stays with admins)."""
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Snapshot)
+class SnapshotAdmin(ReadOnlyAdmin):
+    list_display = [
+        "meeting_name",
+        "meeting_date",
+        "municipality",
+        "goal_set",
+        "made_by",
+        "made_at",
+        "is_public",
+    ]
+    list_filter = ["is_public", "goal_set"]
+    list_select_related = ["municipality", "goal_set", "made_by"]
+    search_fields = ["meeting_name", "municipality__name"]
+
+
+@admin.register(MeetingPack)
+class MeetingPackAdmin(ReadOnlyAdmin):
+    list_display = ["snapshot", "language", "state", "requested_at", "finished_at"]
+    list_filter = ["state", "language"]
+    list_select_related = ["snapshot__municipality"]
+    search_fields = ["snapshot__meeting_name", "snapshot__municipality__name"]
+    exclude = ["pdf"]
