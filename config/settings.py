@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "municipalities",
     "indicators",
     "goals",
+    "local_values",
 ]
 
 MIDDLEWARE = [

@@ -36,6 +36,7 @@ urlpatterns += i18n_patterns(
         name="municipality_export",
     ),
     path("kommune/<slug:slug>/plan/<int:year>/", plan_edit.edit_plan, name="plan_edit"),
+    path("kommune/<slug:slug>/lokale-indikatorer/", include("local_values.urls")),
     path("log-ud/", LogoutView.as_view(next_page="home"), name="logout"),
     path("sammenlign/<slug:code>/", goal_views.comparison, name="comparison"),
     path(
