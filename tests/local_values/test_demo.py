@@ -1,0 +1,98 @@
+"""`make run`'s local indicators: Randers' goal-1 and goal-4 indicators with targets, a shared one in four towns."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.test import override_settings
+
+from config.demo_mode import DemoModeOff
+from goals.demo import load_demo
+from goals.models import Target
+from indicators.models import Indicator, LocalValue, Observation
+from local_values.demo import load_local_demo
+
+
+@pytest.fixture
+def demo(reference_data):
+    load_demo()
+    return load_local_demo()
+
+
+def test_randers_has_approved_goal_1_and_goal_4_values_and_one_waiting(demo):
+    satisfaction = Indicator.objects.get(code="randers-borgertilfredshed")
+    jobs = Indicator.objects.get(code="randers-handicap-ordinaert-job")
+
+    years = list(
+        Observation.objects.filter(indicator=satisfaction).order_by("period").values_list("period", flat=True)
+    )
+    assert years == ["2019", "2020", "2021", "2022", "2023", "2024"]
+    assert Observation.objects.filter(indicator=satisfaction.base_indicator).count() == 6
+    assert Observation.objects.filter(indicator=jobs).count() == 28  # 2019Q01 … 2025Q04
+    waiting = LocalValue.objects.get(status="draft")
+    assert (waiting.indicator, waiting.period, waiting.entered_by.username) == (
+        satisfaction,
+        "2025",
+        "randers-chef",
+    )
+    approved = LocalValue.objects.filter(status="approved", area__slug="randers")
+    assert set(approved.values_list("entered_by__username", "decided_by__username")) == {
+        ("randers-chef", "randers-leder")
+    }
+    assert (satisfaction.serves_goals, jobs.serves_goals, jobs.period_type) == ([1], [4], "Q")
+
+
+def test_randers_2024_plan_has_targets_for_both(demo):
+    targets = Target.objects.filter(
+        plan_goal__plan__municipality__slug="randers", plan_goal__plan__goal_set__year=2024
+    )
+
+    local = {
+        t.plan_goal.goal.number: (t.indicator.code, t.target_period) for t in targets if t.indicator.is_local
+    }
+    assert local == {
+        1: ("randers-borgertilfredshed", "2024"),
+        4: ("randers-handicap-ordinaert-job", "2024Q04"),
+    }
+
+
+def test_four_municipalities_report_the_shared_indicator(demo):
+    shared = Indicator.objects.get(code="faelles-kl-vaerdighed")
+
+    reporting = set(Observation.objects.filter(indicator=shared).values_list("area__slug", flat=True))
+    assert shared.is_shared and reporting == {"randers", "aarhus", "koebenhavn", "odense"}
+
+
+def test_loading_the_local_demo_again_writes_nothing(demo):
+    before = (
+        LocalValue.objects.count(),
+        Observation.objects.count(),
+        Indicator.objects.count(),
+        Target.objects.count(),
+    )
+
+    again = load_local_demo()
+
+    assert (again.drafts, again.approved) == (0, 0)
+    assert (
+        LocalValue.objects.count(),
+        Observation.objects.count(),
+        Indicator.objects.count(),
+        Target.objects.count(),
+    ) == before
+
+
+def test_the_command_prints_both_randers_keepers(reference_data):
+    load_demo()
+    out = StringIO()
+
+    call_command("load_local_demo", stdout=out)
+
+    assert "'randers-chef' (enters values) and 'randers-leder' (approves them)" in out.getvalue()
+
+
+@override_settings(DEMO_MODE=False)
+def test_outside_demo_mode_the_local_demo_refuses(reference_data):
+    with pytest.raises(DemoModeOff):
+        load_local_demo()
+    assert not Indicator.objects.filter(source="local").exists()
