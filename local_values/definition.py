@@ -116,7 +116,7 @@ def goal_choices() -> list[tuple[int, str]]:
 
 def unique_code(name: str, owner: Area | None, suffix: str = "") -> str:
     """A code for a new indicator: the owner's slug, the name's words, and a number when taken."""
-    prefix = owner.slug if owner else _("faelles")
+    prefix = owner.slug if owner else "faelles"  # a code, not words: the same in every language
     stem = slugify(f"{prefix}-{name}")[: 60 - len(suffix)].strip("-") + suffix
     code, n = stem, 2
     while Indicator.objects.filter(code=code).exists():

@@ -96,3 +96,13 @@ def test_outside_demo_mode_the_local_demo_refuses(reference_data):
     with pytest.raises(DemoModeOff):
         load_local_demo()
     assert not Indicator.objects.filter(source="local").exists()
+
+
+def test_randers_status_page_and_the_keepers_pages_open_with_the_demo(client, demo):
+    from django.contrib.auth import get_user_model
+
+    assert client.get("/kommune/randers/", {"aar": "2024"}).status_code == 200
+    client.force_login(get_user_model().objects.get(username="randers-leder"))
+    for path in ("", "godkend/", "randers-borgertilfredshed/indtast/", "randers-handicap-ordinaert-job/historik/"):
+        assert client.get(f"/kommune/randers/lokale-indikatorer/{path}").status_code == 200, path
+    assert client.get("/kommune/aarhus/lokale-indikatorer/faelles-kl-vaerdighed/indtast/").status_code == 403
