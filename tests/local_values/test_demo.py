@@ -103,6 +103,11 @@ def test_randers_status_page_and_the_keepers_pages_open_with_the_demo(client, de
 
     assert client.get("/kommune/randers/", {"aar": "2024"}).status_code == 200
     client.force_login(get_user_model().objects.get(username="randers-leder"))
-    for path in ("", "godkend/", "randers-borgertilfredshed/indtast/", "randers-handicap-ordinaert-job/historik/"):
+    for path in (
+        "",
+        "godkend/",
+        "randers-borgertilfredshed/indtast/",
+        "randers-handicap-ordinaert-job/historik/",
+    ):
         assert client.get(f"/kommune/randers/lokale-indikatorer/{path}").status_code == 200, path
     assert client.get("/kommune/aarhus/lokale-indikatorer/faelles-kl-vaerdighed/indtast/").status_code == 403
