@@ -2,7 +2,6 @@
 
 from datetime import date
 
-import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from indicators.models import Indicator, LocalValue, Observation
@@ -46,9 +45,8 @@ def _requests(indicator, draft_id):
     }
 
 
-@pytest.mark.parametrize("action", ["define", "edit", "enter", "upload", "approve", "reject"])
 def test_chief_of_aarhus_may_not_define_enter_or_approve_for_randers(
-    client, aarhus_chief, randers_chief, randers, jobs, action
+    client, aarhus_chief, randers_chief, randers, jobs
 ):
     submit(
         indicator=jobs,
@@ -57,17 +55,16 @@ def test_chief_of_aarhus_may_not_define_enter_or_approve_for_randers(
         user=randers_chief,
     )
     draft = LocalValue.objects.get()
-    url, data = _requests(jobs, draft.pk)[action]
     client.force_login(aarhus_chief)
 
-    assert client.get(url).status_code == 403
-    assert client.post(url, data).status_code == 403
+    for action, (url, data) in _requests(jobs, draft.pk).items():
+        assert client.get(url).status_code == 403, action
+        assert client.post(url, data).status_code == 403, action
 
     assert list(LocalValue.objects.values_list("pk", "status")) == [(draft.pk, "draft")]
     assert not Observation.objects.exists()
-    assert list(Indicator.objects.filter(source="local").values_list("name", "period_type")) == [
-        ("Handicap i ordinære job", "Q")
-    ]
+    local = Indicator.objects.filter(source="local").values_list("name", "period_type")
+    assert list(local) == [("Handicap i ordinære job", "Q")]
 
 
 def test_anonymous_visitors_get_the_login_form_and_nothing_is_written(client, randers, jobs):

@@ -3,6 +3,7 @@
 from io import StringIO
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.test import override_settings
 
@@ -19,14 +20,15 @@ def demo(reference_data):
     return load_local_demo()
 
 
-def test_randers_has_approved_goal_1_and_goal_4_values_and_one_waiting(demo):
+def test_the_demo_has_randers_goal_1_and_4_indicators_with_targets_and_a_shared_one(client, demo):
     satisfaction = Indicator.objects.get(code="randers-borgertilfredshed")
     jobs = Indicator.objects.get(code="randers-handicap-ordinaert-job")
+    shared = Indicator.objects.get(code="faelles-kl-vaerdighed")
 
-    years = list(
+    years = (
         Observation.objects.filter(indicator=satisfaction).order_by("period").values_list("period", flat=True)
     )
-    assert years == ["2019", "2020", "2021", "2022", "2023", "2024"]
+    assert list(years) == ["2019", "2020", "2021", "2022", "2023", "2024"]
     assert Observation.objects.filter(indicator=satisfaction.base_indicator).count() == 6
     assert Observation.objects.filter(indicator=jobs).count() == 28  # 2019Q01 … 2025Q04
     waiting = LocalValue.objects.get(status="draft")
@@ -40,66 +42,17 @@ def test_randers_has_approved_goal_1_and_goal_4_values_and_one_waiting(demo):
         ("randers-chef", "randers-leder")
     }
     assert (satisfaction.serves_goals, jobs.serves_goals, jobs.period_type) == ([1], [4], "Q")
-
-
-def test_randers_2024_plan_has_targets_for_both(demo):
     targets = Target.objects.filter(
-        plan_goal__plan__municipality__slug="randers", plan_goal__plan__goal_set__year=2024
+        plan_goal__plan__municipality__slug="randers",
+        plan_goal__plan__goal_set__year=2024,
+        indicator__source="local",
     )
-
-    local = {
-        t.plan_goal.goal.number: (t.indicator.code, t.target_period) for t in targets if t.indicator.is_local
-    }
-    assert local == {
+    assert {t.plan_goal.goal.number: (t.indicator.code, t.target_period) for t in targets} == {
         1: ("randers-borgertilfredshed", "2024"),
         4: ("randers-handicap-ordinaert-job", "2024Q04"),
     }
-
-
-def test_four_municipalities_report_the_shared_indicator(demo):
-    shared = Indicator.objects.get(code="faelles-kl-vaerdighed")
-
     reporting = set(Observation.objects.filter(indicator=shared).values_list("area__slug", flat=True))
     assert shared.is_shared and reporting == {"randers", "aarhus", "koebenhavn", "odense"}
-
-
-def test_loading_the_local_demo_again_writes_nothing(demo):
-    before = (
-        LocalValue.objects.count(),
-        Observation.objects.count(),
-        Indicator.objects.count(),
-        Target.objects.count(),
-    )
-
-    again = load_local_demo()
-
-    assert (again.drafts, again.approved) == (0, 0)
-    assert (
-        LocalValue.objects.count(),
-        Observation.objects.count(),
-        Indicator.objects.count(),
-        Target.objects.count(),
-    ) == before
-
-
-def test_the_command_prints_both_randers_keepers(reference_data):
-    load_demo()
-    out = StringIO()
-
-    call_command("load_local_demo", stdout=out)
-
-    assert "'randers-chef' (enters values) and 'randers-leder' (approves them)" in out.getvalue()
-
-
-@override_settings(DEMO_MODE=False)
-def test_outside_demo_mode_the_local_demo_refuses(reference_data):
-    with pytest.raises(DemoModeOff):
-        load_local_demo()
-    assert not Indicator.objects.filter(source="local").exists()
-
-
-def test_randers_status_page_and_the_keepers_pages_open_with_the_demo(client, demo):
-    from django.contrib.auth import get_user_model
 
     assert client.get("/kommune/randers/", {"aar": "2024"}).status_code == 200
     client.force_login(get_user_model().objects.get(username="randers-leder"))
@@ -111,3 +64,32 @@ def test_randers_status_page_and_the_keepers_pages_open_with_the_demo(client, de
     ):
         assert client.get(f"/kommune/randers/lokale-indikatorer/{path}").status_code == 200, path
     assert client.get("/kommune/aarhus/lokale-indikatorer/faelles-kl-vaerdighed/indtast/").status_code == 403
+
+
+def test_the_command_again_writes_nothing_and_prints_both_randers_keepers(demo):
+    before = (
+        LocalValue.objects.count(),
+        Observation.objects.count(),
+        Indicator.objects.count(),
+        Target.objects.count(),
+    )
+    out = StringIO()
+
+    call_command("load_local_demo", stdout=out)
+
+    assert "Local demo values: 0 entered, 0 approved." in out.getvalue()
+    assert "'randers-chef' (enters values) and 'randers-leder' (approves them)" in out.getvalue()
+    after = (
+        LocalValue.objects.count(),
+        Observation.objects.count(),
+        Indicator.objects.count(),
+        Target.objects.count(),
+    )
+    assert after == before
+
+
+@override_settings(DEMO_MODE=False)
+def test_outside_demo_mode_the_local_demo_refuses(db):
+    with pytest.raises(DemoModeOff):
+        load_local_demo()
+    assert not Indicator.objects.filter(source="local").exists()
