@@ -140,3 +140,30 @@ def test_history_shows_every_entry_and_decision_with_before_and_after(
     ]
     assert "Afvist: Ikke opgjort endnu" in page and "<td>40</td>\n    <td>44</td>" in page
     assert ObservationRevision.objects.get().value == 40
+
+
+def test_approval_queues_one_rebuild_of_the_public_pages_on_commit(
+    settings,
+    monkeypatch,
+    django_capture_on_commit_callbacks,
+    randers_chief,
+    randers_manager,
+    randers,
+    satisfaction,
+):
+    from django.core.cache import cache
+
+    from goals.page_cache import data_version
+
+    settings.PAGE_CACHE_SECONDS, settings.SITE_URL = 600, "http://testserver"
+    cache.clear()
+    ids = enter(satisfaction, randers, randers_chief, {"2023": ("74,1", "470"), "2024": ("75,8", "502")})
+    rebuilds, version = [], data_version()
+    monkeypatch.setattr("goals.tasks.rebuild_pages.delay", lambda: rebuilds.append(1))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        approval.approve(area=randers, ids=ids, user=randers_manager)
+
+    assert rebuilds == [1]
+    assert data_version() != version  # cached pages are not served as current any more
+    cache.clear()
