@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth import login as auth_login
@@ -66,13 +67,13 @@ def _log_in(request: HttpRequest, area: Area) -> HttpResponse:
 def signed_in(view):
     """Anonymous visitors log in on the page itself; everyone else reaches the view (which checks may())."""
 
+    @wraps(view)
     def wrapped(request: HttpRequest, slug: str, *args, **kwargs) -> HttpResponse:
         area = _area(slug)
         if not request.user.is_authenticated:
             return _log_in(request, area)
         return view(request, area, *args, **kwargs)
 
-    wrapped.__name__, wrapped.__doc__ = view.__name__, view.__doc__
     return wrapped
 
 
