@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "indicators",
     "goals",
     "meetings",
+    "local_values",
 ]
 
 MIDDLEWARE = [

@@ -37,6 +37,7 @@ urlpatterns += i18n_patterns(
     ),
     path("kommune/<slug:slug>/plan/<int:year>/", plan_edit.edit_plan, name="plan_edit"),
     path("kommune/<slug:slug>/moeder/", include("meetings.urls")),
+    path("kommune/<slug:slug>/lokale-indikatorer/", include("local_values.urls")),
     path("log-ud/", LogoutView.as_view(next_page="home"), name="logout"),
     path("sammenlign/<slug:code>/", goal_views.comparison, name="comparison"),
     path(

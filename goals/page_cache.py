@@ -28,7 +28,7 @@ from django.utils.cache import add_never_cache_headers, get_conditional_response
 from django.utils.translation import get_language
 
 from goals.models import Goal, Plan, PlanGoal, Target
-from indicators.models import Indicator, IngestionRun
+from indicators.models import Indicator, IngestionRun, LocalValue
 
 # Set in the WSGI environ of the requests the rebuild makes: no HTTP header can set a key without "HTTP_".
 REFRESH = "maaltavlen.page_cache.refresh"
@@ -42,6 +42,8 @@ def _version_sql() -> str:
     tables = [m.history.model._meta.db_table for m in (Goal, Plan, PlanGoal, Target, Indicator)]
     parts = [f"(SELECT MAX(finished_at) FROM {IngestionRun._meta.db_table})"]  # noqa: S608 - model table names
     parts += [f"(SELECT MAX(history_date) FROM {table})" for table in tables]  # noqa: S608 - model table names
+    # Approved local values change observations without a pull (local_values.approval).
+    parts.append(f"(SELECT MAX(decided_at) FROM {LocalValue._meta.db_table})")  # noqa: S608 - a model table name
     return "SELECT " + ", ".join(parts)
 
 

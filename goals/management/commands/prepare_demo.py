@@ -15,4 +15,5 @@ class Command(BaseCommand):
         call_command("load_reference_data", stdout=self.stdout)
         call_command("demo_data", stdout=self.stdout)
         call_command("load_demo", stdout=self.stdout)
+        call_command("load_local_demo", stdout=self.stdout)
         call_command("demo_meetings", stdout=self.stdout)
