@@ -12,12 +12,14 @@ from django.utils.translation import gettext as _
 from goals.formatting import (
     chart_source,
     country_name,
+    format_date,
     format_change,
     format_number,
     format_period,
     format_value,
 )
 from goals.freshness import Freshness, freshness_of, next_pull_at
+from goals.local_indicators import Entry, LocalRecords, local_indicators_for, local_records
 from goals.models import Goal, GoalSet, Plan, PlanGoal, Target
 from goals.progress import Assessment, Point, Status, TargetSpec, assess, describe, year_before
 from goals.series import ChartTable, SeriesStore, newest_period, table_from_lines
@@ -50,6 +52,10 @@ class IndicatorPanel:
     is_count: bool = False
     has_provisional: bool = False
     hidden: int = 0
+    # Local indicators: who entered and approved each value shown (and the drafts, for the municipality's users).
+    entries: list[tuple[str, list[str]]] = field(default_factory=list)
+    entry_text: str = ""
+    drafts: int = 0
 
 
 @dataclass(frozen=True)
@@ -96,6 +102,8 @@ class _Context:
     rar_members: list[int]
     store: SeriesStore
     next_pull: datetime
+    local_by_goal: dict[int, list[Indicator]] = field(default_factory=dict)
+    records: LocalRecords | None = None
 
 
 def _indicator_queryset():
@@ -103,8 +111,11 @@ def _indicator_queryset():
     return Indicator.objects.select_related("table", "base_indicator").defer("table__metadata")
 
 
-def status_page(*, municipality: Area, goal_set: GoalSet) -> StatusPage:
-    """Everything the status page shows for one municipality and year, in a fixed number of queries."""
+def status_page(*, municipality: Area, goal_set: GoalSet, with_drafts: bool = False) -> StatusPage:
+    """Everything the status page shows for one municipality and year, in a fixed number of queries.
+
+    with_drafts: also the local values awaiting approval, marked (only for users with READ_DRAFTS there).
+    """
     plan = (
         Plan.objects.filter(municipality=municipality, goal_set=goal_set)
         .prefetch_related(
@@ -133,6 +144,8 @@ def status_page(*, municipality: Area, goal_set: GoalSet) -> StatusPage:
     rar_members = [m_id for m_id, group in groups.items() if rar is not None and group.id == rar.id]
     country = Area.objects.country()
     indicators = {i.id: i for goal in goals for i in goal.indicators.all()}
+    local = list(local_indicators_for(municipality))
+    indicators.update({i.id: i for i in local})
     for plan_goal in plan_goals.values():
         indicators.update({t.indicator.id: t.indicator for t in plan_goal.targets.all() if t.indicator_id})
     ids = set(indicators)
@@ -149,6 +162,8 @@ def status_page(*, municipality: Area, goal_set: GoalSet) -> StatusPage:
         rar_members=rar_members,
         store=store,
         next_pull=next_pull_at(),
+        local_by_goal={g.number: [i for i in local if g.number in (i.serves_goals or [])] for g in goals},
+        records=local_records(municipality=municipality, start=start, end=end, with_drafts=with_drafts),
     )
     panels = [_goal_panel(goal, plan_goals.get(goal.id), ctx) for goal in goals]
     return StatusPage(municipality=municipality, goal_set=goal_set, plan=plan, rar=rar, goals=panels)
@@ -163,8 +178,9 @@ def _goal_panel(goal: Goal, plan_goal: PlanGoal | None, ctx: _Context) -> GoalPa
         if target.indicator_id:
             targeted.add(target.indicator_id)
             panel.panels.append(_indicator_panel(goal, target.indicator, target, ctx))
-    for indicator in goal.indicators.all():
+    for indicator in [*goal.indicators.all(), *ctx.local_by_goal.get(goal.number, [])]:
         if indicator.id not in targeted:
+            targeted.add(indicator.id)
             panel.panels.append(_indicator_panel(goal, indicator, None, ctx))
     statuses = {p.assessment.status for p in panel.panels}
     if panel.local_targets:
@@ -256,7 +272,18 @@ def _indicator_panel(
         }
     title = f"{indicator.name} — {main_area.name if main_area else ''}"
     fetched = store.fetched_at.get(indicator.id)
-    source = chart_source(newest_period=newest_period(lines), fetched_at=fetched, plans=target is not None)
+    approved_at = ctx.records.last_approved(indicator.id) if indicator.is_local else None
+    source = chart_source(
+        newest_period=newest_period(lines),
+        fetched_at=approved_at or fetched,
+        plans=target is not None,
+        local_area=ctx.municipality if indicator.is_local else None,
+    )
+    drafts = (
+        ctx.records.draft_line(indicator.id, name=_("Kladde – afventer godkendelse"))
+        if indicator.is_local
+        else None
+    )
     target_marker = (
         Marker(_("Mål"), target.target_period_start, target.target_value, target.target_period)
         if target
@@ -271,7 +298,7 @@ def _indicator_panel(
         title=title,
         source=source,
         unit=unit,
-        series=lines,
+        series=lines + ([drafts] if drafts else []),
         target=target_marker,
         baseline=baseline_marker,
         filename=f"{ctx.municipality.slug}-{indicator.code}",
@@ -281,7 +308,7 @@ def _indicator_panel(
         title=title,
         period_label=_("Periode"),
         unit=unit,
-        lines=lines,
+        lines=lines + ([drafts] if drafts else []),
         markers=(baseline_marker, target_marker),
     )
     panel = IndicatorPanel(
@@ -292,9 +319,11 @@ def _indicator_panel(
         description=description,
         figure=figure,
         table=table,
-        freshness=freshness_of(indicator, fetched_at=fetched, next_pull=ctx.next_pull),
+        freshness=freshness_of(
+            indicator, fetched_at=approved_at or fetched, next_pull=ctx.next_pull
+        ),
         source=source,
-        has_data=bool(points),
+        has_data=bool(points) or drafts is not None,
         rar_only=rar_only,
         is_count=is_count,
         has_provisional=bool(lines) and any(lines[0].provisional),
@@ -314,4 +343,26 @@ def _indicator_panel(
         earlier = year_before(points)
         if earlier is not None:
             panel.change_text = format_change(earlier.value, latest.value, unit)
+    if indicator.is_local:
+        _add_entries(panel, ctx.records, latest_period=points[-1].period if points else None)
     return panel
+
+
+def _add_entries(panel: IndicatorPanel, records: LocalRecords, *, latest_period: str | None) -> None:
+    """Who entered and who approved each value (and the drafts), and in words for the newest value shown."""
+    indicator = panel.indicator
+    approved = records.approved.get(indicator.id, [])
+    drafts = records.drafts.get(indicator.id, [])
+    entries: list[Entry] = sorted([*approved, *drafts], key=lambda e: (e.start, e.is_draft))
+    panel.entries = [entry.row(indicator.unit) for entry in entries]
+    panel.drafts = len(drafts)
+    newest = next((e for e in reversed(approved) if e.period == latest_period), None)
+    if newest is not None and newest.decided_at:
+        panel.entry_text = _(
+            "Indtastet af %(entered_by)s %(entered_at)s; godkendt af %(decided_by)s %(decided_at)s."
+        ) % {
+            "entered_by": newest.entered_by,
+            "entered_at": format_date(newest.entered_at),
+            "decided_by": newest.decided_by,
+            "decided_at": format_date(newest.decided_at),
+        }

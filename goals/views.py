@@ -82,12 +82,14 @@ def pick_municipality(request: HttpRequest) -> HttpResponse:
     return render(request, "goals/pick_municipality.html", context, status=200 if found else 404)
 
 
-def _status(request: HttpRequest, slug: str) -> tuple[StatusPage, list]:
+def _status(request: HttpRequest, slug: str, *, drafts: bool = False) -> tuple[StatusPage, list]:
+    """The status page; with the local drafts only when asked (the page itself) and the user may read them."""
     area = get_object_or_404(Area.objects.select_related("region"), kind=Area.Kind.MUNICIPALITY, slug=slug)
     goal_set, goal_sets, notices = choose_goal_set(request.GET.get("aar"))
     if goal_set is None:
         raise Http404(_("Der er ingen mål endnu."))
-    page = status_page(municipality=area, goal_set=goal_set)
+    with_drafts = drafts and may(request.user, Action.READ_DRAFTS, area)
+    page = status_page(municipality=area, goal_set=goal_set, with_drafts=with_drafts)
     return page, goal_sets, notices
 
 
@@ -101,7 +103,8 @@ def _panel(page: StatusPage, code: str) -> IndicatorPanel:
 @cached_page
 def municipality(request: HttpRequest, slug: str) -> HttpResponse:
     """The jobcenter chief's status page: per goal the plan, and per indicator chart, status and table."""
-    page, goal_sets, notices = _status(request, slug)
+    # Drafts only here, for the municipality's own users: files, embeds and the API show approved values only.
+    page, goal_sets, notices = _status(request, slug, drafts=True)
     context = {
         "page": page,
         "area": page.municipality,

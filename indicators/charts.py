@@ -24,6 +24,8 @@ LINE_STYLES = {
     "main": ("#0072B2", "solid", "circle"),
     "group": ("#D55E00", "dot", "diamond"),
     "country": ("#000000", "dash", "square"),
+    # A local indicator's values awaiting approval: open markers only, never joined to the approved line.
+    "draft": ("#E69F00", "solid", "circle-open"),
 }
 TARGET_COLOUR = "#009E73"
 BASELINE_COLOUR = "#CC79A7"
@@ -224,7 +226,7 @@ def _line_traces(series: LineSeries, value_text: ValueText) -> list[dict]:
     def trace(indexes: list[int], name: str, line_dash: str, show: bool) -> dict:
         return {
             "type": "scatter",
-            "mode": "lines+markers",
+            "mode": "markers" if series.role == "draft" else "lines+markers",
             "name": name,
             "showlegend": show,
             "legendgroup": series.name,
@@ -233,7 +235,7 @@ def _line_traces(series: LineSeries, value_text: ValueText) -> list[dict]:
             "text": [period_label(series.periods[i]) for i in indexes],
             "customdata": _value_texts([series.values[i] for i in indexes], value_text),
             "line": {"color": colour, "dash": line_dash, "width": 2.5 if series.role == "main" else 2},
-            "marker": {"symbol": symbol, "size": 7, "color": colour},
+            "marker": {"symbol": symbol, "size": 12 if series.role == "draft" else 7, "color": colour},
             # "marts 2024: 1,4 %": the period in words and the value with its unit, as the table writes them.
             "hovertemplate": f"%{{text}}: %{{customdata}}<extra>{name}</extra>",
         }
