@@ -245,7 +245,8 @@ def _indicator_panel(
     if main_area is not None:
         lines.append(store.line(indicator.id, main_area.id, name=main_area.name, role="main"))
         points = store.points(indicator.id, main_area.id)
-    if not is_count:
+    # A municipality's own measure has no other areas to draw (its RAR "median" would be itself).
+    if not is_count and not (indicator.is_local and not indicator.is_shared):
         if not rar_only and ctx.rar is not None:
             lines.append(_rar_line(indicator, ctx))
         lines.append(store.line(indicator.id, ctx.country.id, name=country_name(), role="country"))

@@ -189,9 +189,9 @@ def test_files_and_embeds_hold_approved_values_only_even_for_the_keeper(client, 
 
     csv_body = client.get(f"{URL}randers-tilfredshed.csv", {"aar": "2024"}).content.decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(csv_body), delimiter=";"))
-    assert any("68,0" in cell for row in rows for cell in row)
+    assert any(cell == "68" for row in rows for cell in row)
     assert not any("99,5" in cell or "Kladde" in cell for row in rows for cell in row)
-    assert "Randers Kommunes egne tal" in csv_body
+    assert "Median" not in csv_body  # a municipality's own measure is drawn for the municipality alone
     xlsx = client.get(f"{URL}randers-handicap-job.xlsx", {"aar": "2024"})
     assert xlsx.status_code == 200 and b"987" not in xlsx.content
     embed = client.get("/embed/kommune/randers/randers-tilfredshed/", {"aar": "2024"}).content.decode()
@@ -256,13 +256,13 @@ def test_status_page_query_count_is_the_same_with_local_indicators(
         approved(shared, randers, "2023", "12", **people)
     if keeper:
         client.force_login(randers_chief)
-    # A signed-in user costs the session, the user and whether they may read the drafts.
-    extra = 3 if keeper else 0
+    # A signed-in user costs the session, the user, and their roles (may they read drafts, edit the plan).
+    extra = 4 if keeper else 0
 
     with django_assert_num_queries(STATUS_PAGE_QUERIES + extra):
         body = client.get(URL, {"aar": "2024"}).content.decode()
 
-    assert body.count('id="chart-1-randers-lokal-') == (indicators + 1) // 2 * (1 if indicators else 0) or True
+    assert body.count('class="chart" role="figure"') == indicators + (1 if indicators else 0)
     assert ("delt-lokal" in body) == bool(indicators)
 
 
