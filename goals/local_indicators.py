@@ -104,9 +104,7 @@ class LocalRecords:
 
 def local_records(*, municipality: Area, start: date, end: date, with_drafts: bool) -> LocalRecords:
     """Who entered and approved the municipality's shown local values in a window, and its drafts if allowed: 1 query."""
-    shown = Observation.objects.filter(
-        area_id=municipality.id, local_value_id=OuterRef("pk"), breakdown=""
-    )
+    shown = Observation.objects.filter(area_id=municipality.id, local_value_id=OuterRef("pk"), breakdown="")
     wanted = Q(is_shown=True)
     if with_drafts:
         wanted |= Q(status=LocalValue.Status.DRAFT)

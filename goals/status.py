@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 from goals.formatting import (
     chart_source,
     country_name,
-    format_date,
     format_change,
+    format_date,
     format_number,
     format_period,
     format_value,
@@ -320,9 +320,7 @@ def _indicator_panel(
         description=description,
         figure=figure,
         table=table,
-        freshness=freshness_of(
-            indicator, fetched_at=approved_at or fetched, next_pull=ctx.next_pull
-        ),
+        freshness=freshness_of(indicator, fetched_at=approved_at or fetched, next_pull=ctx.next_pull),
         source=source,
         has_data=bool(points) or drafts is not None,
         rar_only=rar_only,

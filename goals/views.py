@@ -14,6 +14,7 @@ from django.views.decorators.clickjacking import xframe_options_exempt
 
 from goals.comparison import GROUPS, comparison_page
 from goals.exports import download
+from goals.local_indicators import is_comparable
 from goals.page_cache import cached_page
 from goals.pages import choose_goal_set, current_goal_set
 from goals.progress import rule_text
@@ -43,7 +44,13 @@ def home(request: HttpRequest) -> HttpResponse:
     """The current year's goals, a municipality picker and the comparable indicators."""
     goal_set = current_goal_set()
     # Each goal links to the comparisons of its share measures (counts are not compared across municipalities).
-    comparable = Indicator.objects.filter(is_active=True).exclude(unit=Indicator.Unit.COUNT).order_by("name")
+    comparable = (
+        Indicator.objects.filter(
+            is_active=True, municipality__isnull=True
+        )  # a municipality's own are not compared
+        .exclude(unit=Indicator.Unit.COUNT)
+        .order_by("name")
+    )
     goals = (
         list(goal_set.goals.order_by("number").prefetch_related(Prefetch("indicators", queryset=comparable)))
         if goal_set
@@ -149,13 +156,31 @@ def municipality_embed(request: HttpRequest, slug: str, code: str) -> HttpRespon
 
 
 def _indicator(code: str) -> Indicator:
-    return get_object_or_404(Indicator.objects.select_related("table", "base_indicator"), code=code)
+    indicator = get_object_or_404(
+        Indicator.objects.select_related("table", "base_indicator", "municipality"), code=code
+    )
+    if not is_comparable(indicator):
+        raise LocalOnly(indicator)
+    return indicator
+
+
+class LocalOnly(Http404):
+    """A municipality's own measure: reported by it alone, so there is nothing to compare."""
+
+    def __init__(self, indicator: Indicator) -> None:
+        super().__init__(_("Indikatoren er lokal for én kommune og sammenlignes ikke."))
+        self.indicator = indicator
 
 
 @cached_page
 def comparison(request: HttpRequest, code: str) -> HttpResponse:
     """The committee chair's comparison: all municipalities in one period in thirds, and a group over time."""
-    page = comparison_page(indicator=_indicator(code), params=request.GET)
+    try:
+        indicator = _indicator(code)
+    except LocalOnly as local:
+        context = {"indicator": local.indicator, "area": local.indicator.municipality}
+        return render(request, "goals/comparison_local_only.html", context, status=404)
+    page = comparison_page(indicator=indicator, params=request.GET)
     context = {
         "page": page,
         "indicator": page.indicator,

@@ -75,7 +75,8 @@ def randers_local(demo_plans, randers, randers_chief, randers_approver):
         approved(disability, randers, period, 40 + 3 * index, **people)
     draft(disability, randers, "2024Q03", DRAFT_COUNT, entered_by=randers_chief)
     plan_goals = {
-        pg.goal.number: pg for pg in PlanGoal.objects.filter(plan__municipality=randers, plan__goal_set__year=2024)
+        pg.goal.number: pg
+        for pg in PlanGoal.objects.filter(plan__municipality=randers, plan__goal_set__year=2024)
     }
     Target.objects.create(
         plan_goal=plan_goals[1],
@@ -178,7 +179,9 @@ def test_the_municipalitys_own_users_see_drafts_marked(
     assert "68,0\xa0% i 2023" in goal1
 
 
-def test_other_municipalities_users_and_strangers_see_no_drafts(client, randers_local, aarhus_chief, stranger):
+def test_other_municipalities_users_and_strangers_see_no_drafts(
+    client, randers_local, aarhus_chief, stranger
+):
     for user in (aarhus_chief, stranger):
         client.force_login(user)
         assert not drafts_shown(client.get(URL, {"aar": "2024"}).content.decode())
@@ -209,7 +212,11 @@ def test_the_api_marks_local_indicators_and_holds_approved_values_only(client, r
     assert indicators["randers-tilfredshed"]["source"] == "local"
     assert indicators["randers-tilfredshed"]["municipality"] == "randers"
     assert indicators["mm17-andel-opkvalificering"]["municipality"] is None
-    assert [(o["period"], o["value"]) for o in observations] == [("2021", 61.0), ("2022", 64.0), ("2023", 68.0)]
+    assert [(o["period"], o["value"]) for o in observations] == [
+        ("2021", 61.0),
+        ("2022", 64.0),
+        ("2023", 68.0),
+    ]
 
 
 @pytest.fixture
@@ -236,7 +243,9 @@ def test_a_page_with_drafts_is_never_cached_for_others(client, randers_local, ra
 def build_local_world(randers, people, *, indicators: int) -> None:
     """Several local indicators for Randers with approved values and drafts, over goals 1 and 4."""
     for n in range(indicators):
-        indicator = local_indicator(f"randers-lokal-{n}", municipality=randers, serves_goals=[1 + 3 * (n % 2)])
+        indicator = local_indicator(
+            f"randers-lokal-{n}", municipality=randers, serves_goals=[1 + 3 * (n % 2)]
+        )
         for year in (2022, 2023):
             approved(indicator, randers, str(year), 50 + n, **people)
         draft(indicator, randers, "2024", 60 + n, entered_by=people["entered_by"])
@@ -245,7 +254,14 @@ def build_local_world(randers, people, *, indicators: int) -> None:
 @pytest.mark.parametrize("indicators", [0, 4])
 @pytest.mark.parametrize("keeper", [False, True])
 def test_status_page_query_count_is_the_same_with_local_indicators(
-    client, demo_plans, randers, randers_chief, randers_approver, django_assert_num_queries, indicators, keeper
+    client,
+    demo_plans,
+    randers,
+    randers_chief,
+    randers_approver,
+    django_assert_num_queries,
+    indicators,
+    keeper,
 ):
     from tests.goals.test_status_page import STATUS_PAGE_QUERIES
 
@@ -266,7 +282,9 @@ def test_status_page_query_count_is_the_same_with_local_indicators(
     assert ("delt-lokal" in body) == bool(indicators)
 
 
-def test_a_shared_indicator_shows_where_the_municipality_reports_it(client, randers_local, randers, randers_chief, randers_approver):
+def test_a_shared_indicator_shows_where_the_municipality_reports_it(
+    client, randers_local, randers, randers_chief, randers_approver
+):
     shared = local_indicator("kl-vaerdighed", serves_goals=[1], name="KL's værdighedsmåling")
     aarhus = Area.objects.get(slug="aarhus")
     approved(shared, randers, "2023", "71", entered_by=randers_chief, approved_by=randers_approver)
@@ -285,3 +303,42 @@ def test_another_municipalitys_local_indicator_is_not_on_its_page(client, rander
 
     assert "randers-tilfredshed" not in body and "Borgertilfredshed i jobcentret" not in body
     assert Goal.objects.filter(goal_set__year=2024, number=1).exists()
+
+
+@pytest.fixture
+def shared_reported(reference_data, randers_chief, randers_approver):
+    """A shared indicator four municipalities report for 2023 (the others report nothing)."""
+    shared = local_indicator("kl-vaerdighed", serves_goals=[1], name="Værdighed i sagsbehandlingen")
+    people = {"entered_by": randers_chief, "approved_by": randers_approver}
+    for slug, value in (("randers", "71"), ("aarhus", "64"), ("odense", "58"), ("koebenhavn", "80")):
+        approved(shared, Area.objects.get(slug=slug), "2023", value, **people)
+    draft(shared, Area.objects.get(slug="aalborg"), "2023", "99", entered_by=randers_chief)
+    return shared
+
+
+def test_the_comparison_of_a_shared_indicator_counts_only_reporting_municipalities(client, shared_reported):
+    body = client.get("/sammenlign/kl-vaerdighed/", {"kommune": "randers"}).content.decode()
+
+    total = Area.objects.municipalities().count()
+    assert f"4 af {total} kommuner indberetter denne indikator i 2023." in body
+    bars = figure(body, "chart-comparison")["data"]
+    named = sorted(name for trace in bars if trace["type"] == "bar" for name in trace["x"])
+    assert named == ["Aarhus", "København", "Odense", "Randers"]  # not Aalborg's draft, not the 94 others
+    assert "4 kommuner med tal i 2023" in body
+    thirds = re.findall(r"<li>([^<]*tredjedel[^<]*): (\d+)</li>", body)
+    assert sum(int(n) for _name, n in thirds) == 4
+    source = figure(body, "chart-comparison")["layout"]["annotations"][0]["text"]
+    assert "kommunernes egne indberetninger" in source and "Jobindsats" not in source
+
+
+def test_a_municipalitys_own_indicator_has_no_comparison_and_is_not_linked(client, randers_local):
+    page = client.get("/sammenlign/randers-tilfredshed/")
+    embed = client.get("/embed/sammenlign/randers-tilfredshed/")
+    export = client.get("/sammenlign/randers-tilfredshed/fordeling.csv")
+    home = client.get("/").content.decode()
+    status = client.get(URL, {"aar": "2024"}).content.decode()
+
+    assert page.status_code == 404
+    assert "kun Randers Kommune indberetter" in page.content.decode()
+    assert embed.status_code == 404 and export.status_code == 404
+    assert "/sammenlign/randers-tilfredshed/" not in home + status
