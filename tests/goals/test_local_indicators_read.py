@@ -342,3 +342,14 @@ def test_a_municipalitys_own_indicator_has_no_comparison_and_is_not_linked(clien
     assert "kun Randers Kommune indberetter" in page.content.decode()
     assert embed.status_code == 404 and export.status_code == 404
     assert "/sammenlign/randers-tilfredshed/" not in home + status
+
+
+def test_the_local_marking_and_the_drafts_are_in_english_on_the_english_page(client, randers_local, randers_chief):
+    client.force_login(randers_chief)
+
+    body = client.get("/en" + URL, {"aar": "2024"}).content.decode()
+
+    assert "Local indicator — entered by the municipality" in body
+    assert "1 value is a draft awaiting approval." in body
+    assert "Draft – awaiting approval" in body
+    assert "Randers Municipality&#x27;s own figures" in body or "Randers Municipality's own figures" in body
