@@ -47,7 +47,7 @@ def default_paths() -> list[str]:
     goal_set = current_goal_set()
     slugs = list(Area.objects.municipalities().values_list("slug", flat=True))
     compared = list(
-        Indicator.objects.filter(is_active=True)
+        Indicator.objects.filter(is_active=True, municipality__isnull=True)  # a municipality's own: no comparison
         .exclude(unit=Indicator.Unit.COUNT)
         .order_by("code")
         .values_list("code", flat=True)
