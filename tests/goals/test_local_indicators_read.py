@@ -369,3 +369,12 @@ def test_the_worker_rebuilds_shared_comparisons_but_not_a_municipalitys_own(rand
 
     assert "/sammenlign/kl-vaerdighed/" in paths
     assert not any("randers-tilfredshed" in path and "sammenlign" in path for path in paths)
+
+
+def test_a_shared_indicator_nobody_has_approved_yet_says_so(client, reference_data):
+    local_indicator("kl-ny", serves_goals=[4], name="Ny fælles måling")
+
+    body = client.get("/sammenlign/kl-ny/").content.decode()
+
+    assert "Ingen kommuner har endnu godkendte tal for denne indikator." in body
+    assert "Måltavlen henter nye tal hver dag" not in body
