@@ -99,7 +99,7 @@ def _json(handler):
 @_json
 def indicators(request: HttpRequest) -> JsonResponse:
     """GET /api/indicators/: every indicator definition."""
-    queryset = Indicator.objects.select_related("table", "base_indicator").order_by("code")
+    queryset = Indicator.objects.select_related("table", "base_indicator", "municipality").order_by("code")
     items, envelope = _paginate(request, queryset)
     envelope["results"] = [
         {
@@ -113,6 +113,9 @@ def indicators(request: HttpRequest) -> JsonResponse:
             "table_id": i.table.table_id if i.table else None,
             "base_indicator": i.base_indicator.code if i.base_indicator else None,
             "definition": i.definition,
+            # Local indicators: the owning municipality (null for Jobindsats' and shared ones).
+            "municipality": i.municipality.slug if i.municipality else None,
+            "serves_goals": i.serves_goals,
         }
         for i in items
     ]

@@ -122,6 +122,8 @@ class ComparisonPage:
     selected_area: Area | None = None
     has_provisional: bool = False
     rar_level: bool = False
+    # A shared local indicator: how many municipalities report a value for the period (of how many).
+    reporting: int = 0
 
     @property
     def period_label(self) -> str:
@@ -131,6 +133,17 @@ class ComparisonPage:
     def period_choices(self) -> list[tuple[str, str]]:
         """(code, label) for the period picker, newest first."""
         return [(code, format_period(code)) for code in self.periods]
+
+    @property
+    def reporting_text(self) -> str:
+        """ "4 af 98 kommuner indberetter denne indikator" for a shared local indicator, else ""."""
+        if not self.indicator.is_shared:
+            return ""
+        return ngettext(
+            "%(n)s af %(total)s kommuner indberetter denne indikator i %(period)s.",
+            "%(n)s af %(total)s kommuner indberetter denne indikator i %(period)s.",
+            self.reporting,
+        ) % {"n": self.reporting, "total": len(self.municipalities), "period": self.period_label}
 
     @property
     def is_count(self) -> bool:
@@ -344,11 +357,16 @@ def _cross_section(
     ]
     if selected and selected.id in third_of:
         page.selected_third = third_name(third_of[selected.id], direction)
+    # Thirds, medians and the count are over the municipalities with a value: for a shared local indicator the
+    # reporting ones only (the others have no observation at all).
+    page.reporting = len(values) + len(page.hidden)
     _present, country_value = _value_at(store, indicator.id, country.id, period)
     unit = indicator.unit
     page.bar_description = _describe_cross_section(page, values, selected, country, country_value)
     title = _("%(name)s, %(period)s") % {"name": indicator.name, "period": format_period(period)}
-    page.bar_source = chart_source(newest_period=period, fetched_at=store.fetched_at.get(indicator.id))
+    page.bar_source = chart_source(
+        newest_period=period, fetched_at=store.fetched_at.get(indicator.id), reporters=indicator.is_local
+    )
     page.bar_figure = bar_chart(
         title=title,
         source=page.bar_source,
@@ -410,7 +428,9 @@ def _development(page: ComparisonPage, store: SeriesStore, selected: Area | None
         page.time_description = describe(name=name, unit=indicator.unit, points=country_points, country=[])
     title = _("Udvikling: %(name)s") % {"name": indicator.name}
     fetched = store.fetched_at.get(indicator.id)
-    page.time_source = chart_source(newest_period=newest_period(lines), fetched_at=fetched)
+    page.time_source = chart_source(
+        newest_period=newest_period(lines), fetched_at=fetched, reporters=indicator.is_local
+    )
     page.time_figure = line_chart(
         title=title,
         source=page.time_source,

@@ -83,16 +83,36 @@ def format_date(moment: datetime | date) -> str:
     return date_format(moment, "j F Y" if _is_english() else "j. F Y")
 
 
-def chart_source(*, newest_period: str | None, fetched_at: datetime | None, plans: bool = False) -> str:
-    """Every chart's and download's source line: who publishes the numbers, the newest period shown, when fetched."""
-    publisher = (
-        _("Jobindsats.dk (STAR) og kommunens beskæftigelsesplan") if plans else _("Jobindsats.dk (STAR)")
-    )
-    return _("Kilde: %(publisher)s · tal til og med %(period)s, hentet %(date)s · Måltavlen") % {
-        "publisher": publisher,
+def chart_source(
+    *,
+    newest_period: str | None,
+    fetched_at: datetime | None,
+    plans: bool = False,
+    local_area: Area | None = None,
+    reporters: bool = False,
+) -> str:
+    """Every chart's and download's source line: who publishes the numbers, the newest period shown, when fetched.
+
+    A local indicator's numbers come from the municipality (local_area), or on a comparison of a shared one from
+    the reporting municipalities (reporters); their date is when a value was last approved, not fetched.
+    """
+    words = {
         "period": format_period(newest_period) if newest_period else "–",
         "date": format_date(timezone.localtime(fetched_at).date()) if fetched_at else "–",
     }
+    if local_area is not None or reporters:
+        if reporters:
+            publisher = _("kommunernes egne indberetninger")
+        elif plans:
+            publisher = _("%(name)s Kommunes egne tal og beskæftigelsesplan") % {"name": local_area.name}
+        else:
+            publisher = _("%(name)s Kommunes egne tal") % {"name": local_area.name}
+        words["publisher"] = publisher
+        return _("Kilde: %(publisher)s · tal til og med %(period)s, godkendt %(date)s · Måltavlen") % words
+    words["publisher"] = (
+        _("Jobindsats.dk (STAR) og kommunens beskæftigelsesplan") if plans else _("Jobindsats.dk (STAR)")
+    )
+    return _("Kilde: %(publisher)s · tal til og med %(period)s, hentet %(date)s · Måltavlen") % words
 
 
 def country_name() -> str:

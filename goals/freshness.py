@@ -24,16 +24,22 @@ class Freshness:
     table_next: datetime | None
     fetched_at: datetime | None
     next_pull: datetime
+    # A local indicator is not pulled: its numbers are as fresh as the last approved value (fetched_at then).
+    is_local: bool = False
 
 
 def freshness_of(indicator: Indicator, *, fetched_at: datetime | None, next_pull: datetime) -> Freshness:
-    """An indicator's freshness line (status and comparison pages): its table's updates and our copy."""
+    """An indicator's freshness line (status and comparison pages): its table's updates and our copy.
+
+    For a local indicator fetched_at is when a value was last approved; it has no table and no pull.
+    """
     table = indicator.table
     return Freshness(
         table_updated=table.update_latest if table else None,
         table_next=table.update_next if table else None,
         fetched_at=fetched_at,
         next_pull=next_pull,
+        is_local=indicator.is_local,
     )
 
 

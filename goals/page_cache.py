@@ -71,8 +71,12 @@ def page_key(request: HttpRequest) -> str:
 
 
 def _personal(request: HttpRequest) -> bool:
-    # Logged-in users see edit links and messages; a session or message cookie means the page is personal.
-    return settings.SESSION_COOKIE_NAME in request.COOKIES or "messages" in request.COOKIES
+    # Logged-in users see edit links, messages and their municipality's drafts (goals/local_indicators.py); a
+    # session or message cookie means the page is personal, and so does a signed-in user however recognised.
+    if settings.SESSION_COOKIE_NAME in request.COOKIES or "messages" in request.COOKIES:
+        return True
+    user = getattr(request, "user", None)
+    return bool(user is not None and user.is_authenticated)
 
 
 @dataclass(frozen=True)

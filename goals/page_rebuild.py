@@ -46,8 +46,9 @@ def default_paths() -> list[str]:
     """
     goal_set = current_goal_set()
     slugs = list(Area.objects.municipalities().values_list("slug", flat=True))
+    # A municipality's own local indicator has no comparison page.
     compared = list(
-        Indicator.objects.filter(is_active=True)
+        Indicator.objects.filter(is_active=True, municipality__isnull=True)
         .exclude(unit=Indicator.Unit.COUNT)
         .order_by("code")
         .values_list("code", flat=True)

@@ -20,6 +20,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from goals.local_indicators import offered_to
 from goals.models import MAX_TARGETS_PER_PLAN, Goal, GoalSet, Plan, PlanGoal, Target
 from goals.roles import Action, may
 from indicators.models import Indicator
@@ -58,12 +59,23 @@ class ObjectChoiceField(forms.ChoiceField):
         self.label_from = label_from
         self.set_objects(objects)
 
-    def set_objects(self, objects: Iterable[Model]) -> None:
-        """Offer these objects and accept only them."""
+    def set_objects(
+        self, objects: Iterable[Model], *, groups: list[tuple[str, list[Model]]] | None = None
+    ) -> None:
+        """Offer these objects and accept only them; with groups, offered under a heading each (optgroups)."""
         self.objects = {str(obj.pk): obj for obj in objects}
+        if groups is None:
+            self.choices = [
+                ("", "---------"),
+                *((key, self.label_from(obj)) for key, obj in self.objects.items()),
+            ]
+            return
         self.choices = [
             ("", "---------"),
-            *((key, self.label_from(obj)) for key, obj in self.objects.items()),
+            *(
+                (heading, [(str(obj.pk), self.label_from(obj)) for obj in members])
+                for heading, members in groups
+            ),
         ]
 
     def to_python(self, value) -> Model | None:
@@ -94,7 +106,14 @@ class TargetForm(forms.ModelForm):
 
     goal = ObjectChoiceField(label=gettext_lazy("Ministerens mål"))
     indicator = ObjectChoiceField(
-        label=capfirst(Target._meta.get_field("indicator").verbose_name), required=False
+        label=capfirst(Target._meta.get_field("indicator").verbose_name),
+        required=False,
+        label_from=lambda indicator: indicator_label(indicator),
+        error_messages={
+            "invalid_choice": gettext_lazy(
+                "Indikatoren kan ikke bruges i denne kommunes plan: vælg en af dem, der tilbydes."
+            )
+        },
     )
 
     class Meta:
@@ -116,7 +135,7 @@ class TargetForm(forms.ModelForm):
     def __init__(self, *args, goals: list[Goal], indicators: list[Indicator], **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["goal"].set_objects(goals)
-        self.fields["indicator"].set_objects(indicators)
+        self.fields["indicator"].set_objects(indicators, groups=indicator_groups(goals, indicators))
         if self.instance.pk:
             self.fields["goal"].initial = self.instance.plan_goal.goal_id
         for name in PERIOD_FIELDS:
@@ -147,6 +166,39 @@ class TargetForm(forms.ModelForm):
         if self.has_error("target_period"):
             return
         super()._post_clean()
+
+
+def indicator_label(indicator: Indicator) -> str:
+    """An indicator as the plan editor offers it: its name, whether it is local, and its unit."""
+    unit = indicator.get_unit_display()
+    if indicator.scale:
+        unit = f"{unit} {indicator.scale}"
+    if indicator.is_local:
+        kind = _("fælles lokal indikator") if indicator.is_shared else _("lokal indikator")
+        return f"{indicator.name} ({kind}; {unit.lower()})"
+    return f"{indicator.name} ({unit.lower()})"
+
+
+def indicator_groups(goals: list[Goal], indicators: list[Indicator]) -> list[tuple[str, list[Indicator]]]:
+    """The indicators under the first goal they serve (goals' own and local serves_goals), then the others."""
+    placed: set[int] = set()
+    groups = []
+    for goal in goals:
+        own = {i.id for i in goal.indicators.all()}
+        members = [
+            i
+            for i in indicators
+            if i.id not in placed and (i.id in own or goal.number in (i.serves_goals or []))
+        ]
+        placed |= {i.id for i in members}
+        if members:
+            groups.append(
+                (_("Mål %(number)s: %(title)s") % {"number": goal.number, "title": goal.title}, members)
+            )
+    rest = [i for i in indicators if i.id not in placed]
+    if rest:
+        groups.append((_("Øvrige indikatorer"), rest))
+    return groups
 
 
 def _without_trailing_zeros(value: Decimal) -> Decimal:
@@ -272,8 +324,13 @@ def edit_plan(request: HttpRequest, slug: str, year: int) -> HttpResponse:
         municipality=area, goal_set=goal_set
     )
     # Read once for the whole page: every target form offers the same goals and indicators.
-    goals = list(goal_set.goals.order_by("number"))
-    indicators = list(Indicator.objects.filter(is_active=True))
+    goals = list(goal_set.goals.order_by("number").prefetch_related("indicators"))
+    # Jobindsats', shared local and the municipality's own local indicators: never another municipality's.
+    indicators = list(
+        Indicator.objects.filter(offered_to(area), is_active=True)
+        .select_related("municipality")
+        .order_by("name")
+    )
     plan_goals = {pg.goal_id: pg for pg in plan.plan_goals.all()} if plan.pk else {}
     targets = (
         Target.objects.filter(plan_goal__plan=plan).select_related("plan_goal", "indicator")

@@ -14,6 +14,7 @@ from goals.formatting import (
     chart_source,
     country_name,
     format_change,
+    format_date,
     format_number,
     format_period,
     format_value,
@@ -29,6 +30,7 @@ from goals.history import (
     targets_by_year,
     year_marks,
 )
+from goals.local_indicators import Entry, LocalRecords, local_indicators_for, local_records
 from goals.models import Goal, GoalSet, Plan, PlanGoal, Target
 from goals.progress import (
     Assessment,
@@ -90,6 +92,10 @@ class IndicatorPanel:
     # The chart's lines and its (baseline, target) markers, as drawn: what a meeting snapshot freezes.
     lines: list[LineSeries] = field(default_factory=list)
     markers: tuple[Marker | None, Marker | None] = (None, None)
+    # Local indicators: who entered and approved each value shown (and the drafts, for the municipality's users).
+    entries: list[tuple[str, list[str]]] = field(default_factory=list)
+    entry_text: str = ""
+    drafts: int = 0
 
 
 @dataclass(frozen=True)
@@ -148,6 +154,8 @@ class _Context:
     end: date
     # The chart of all years: indicator id → goal year → target; None on the one-year view.
     history: dict[int, dict[int, Target]] | None = None
+    local_by_goal: dict[int, list[Indicator]] = field(default_factory=dict)
+    records: LocalRecords | None = None
 
 
 def _indicator_queryset():
@@ -155,10 +163,13 @@ def _indicator_queryset():
     return Indicator.objects.select_related("table", "base_indicator").defer("table__metadata")
 
 
-def status_page(*, municipality: Area, goal_set: GoalSet, all_years: bool = False) -> StatusPage:
+def status_page(
+    *, municipality: Area, goal_set: GoalSet, all_years: bool = False, with_drafts: bool = False
+) -> StatusPage:
     """Everything the status page shows for one municipality and year, in a fixed number of queries.
 
     all_years: each chart runs over the whole history with every goal year's target (goals/history.py).
+    with_drafts: also the local values awaiting approval, marked (only for users with READ_DRAFTS there).
     """
     plan = (
         Plan.objects.filter(municipality=municipality, goal_set=goal_set)
@@ -188,6 +199,8 @@ def status_page(*, municipality: Area, goal_set: GoalSet, all_years: bool = Fals
     rar_members = [m_id for m_id, group in groups.items() if rar is not None and group.id == rar.id]
     country = Area.objects.country()
     indicators = {i.id: i for goal in goals for i in goal.indicators.all()}
+    local = list(local_indicators_for(municipality))
+    indicators.update({i.id: i for i in local})
     for plan_goal in plan_goals.values():
         indicators.update({t.indicator.id: t.indicator for t in plan_goal.targets.all() if t.indicator_id})
     ids = set(indicators)
@@ -211,6 +224,10 @@ def status_page(*, municipality: Area, goal_set: GoalSet, all_years: bool = Fals
         start=start,
         end=end,
         history=targets_by_year(municipality=municipality, indicator_ids=ids) if all_years else None,
+        local_by_goal={g.number: [i for i in local if g.number in (i.serves_goals or [])] for g in goals},
+        records=local_records(
+            municipality=municipality, start=read_from, end=read_to, with_drafts=with_drafts
+        ),
     )
     panels = [_goal_panel(goal, plan_goals.get(goal.id), ctx) for goal in goals]
     return StatusPage(
@@ -227,8 +244,9 @@ def _goal_panel(goal: Goal, plan_goal: PlanGoal | None, ctx: _Context) -> GoalPa
         if target.indicator_id:
             targeted.add(target.indicator_id)
             panel.panels.append(_indicator_panel(goal, target.indicator, target, ctx))
-    for indicator in goal.indicators.all():
+    for indicator in [*goal.indicators.all(), *ctx.local_by_goal.get(goal.number, [])]:
         if indicator.id not in targeted:
+            targeted.add(indicator.id)
             panel.panels.append(_indicator_panel(goal, indicator, None, ctx))
     statuses = {p.assessment.status for p in panel.panels}
     if panel.local_targets:
@@ -304,7 +322,8 @@ def _indicator_panel(
         if cells and period_type(cells[0].period) == "M" and (average or ctx.history is not None):
             name = _("%(area)s, gennemsnit af 12 måneder") % {"area": main_area.name}
             lines.append(store.average_line(indicator.id, main_area.id, name=name))
-    if not is_count:
+    # A municipality's own measure has no other areas to draw (its RAR "median" would be itself).
+    if not is_count and not (indicator.is_local and not indicator.is_shared):
         if not rar_only and ctx.rar is not None:
             lines.append(_rar_line(indicator, ctx))
         lines.append(store.line(indicator.id, ctx.country.id, name=country_name(), role="country"))
@@ -332,7 +351,18 @@ def _indicator_panel(
         }
     title = f"{indicator.name} — {main_area.name if main_area else ''}"
     fetched = store.fetched_at.get(indicator.id)
-    source = chart_source(newest_period=newest_period(lines), fetched_at=fetched, plans=target is not None)
+    approved_at = ctx.records.last_approved(indicator.id) if indicator.is_local else None
+    source = chart_source(
+        newest_period=newest_period(lines),
+        fetched_at=approved_at or fetched,
+        plans=target is not None,
+        local_area=ctx.municipality if indicator.is_local else None,
+    )
+    drafts = (
+        ctx.records.draft_line(indicator.id, name=_("Kladde – afventer godkendelse"))
+        if indicator.is_local
+        else None
+    )
     target_mark = target_marker(spec) if spec else None
     baseline_mark = baseline_marker(spec, average) if spec else None
     marks = None
@@ -344,7 +374,7 @@ def _indicator_panel(
         title=title,
         source=source,
         unit=unit,
-        series=lines,
+        series=lines + ([drafts] if drafts else []),
         target=None if marks else target_mark,
         baseline=None if marks else baseline_mark,
         filename=f"{ctx.municipality.slug}-{indicator.code}",
@@ -355,7 +385,7 @@ def _indicator_panel(
         title=title,
         period_label=_("Periode"),
         unit=unit,
-        lines=lines,
+        lines=lines + ([drafts] if drafts else []),
         markers=(
             tuple(m for y in marks.goal_years for m in (y.baseline, y.target))
             if marks
@@ -373,9 +403,11 @@ def _indicator_panel(
         description=description,
         figure=figure,
         table=table,
-        freshness=freshness_of(indicator, fetched_at=fetched, next_pull=ctx.next_pull),
+        freshness=freshness_of(indicator, fetched_at=approved_at or fetched, next_pull=ctx.next_pull),
         source=source,
-        has_data=bool(points) or (marks is not None and any(c.value is not None for c in cells)),
+        has_data=bool(points)
+        or drafts is not None
+        or (marks is not None and any(c.value is not None for c in cells)),
         rar_only=rar_only,
         is_count=is_count,
         has_provisional=bool(lines) and any(lines[0].provisional),
@@ -402,4 +434,26 @@ def _indicator_panel(
         earlier = year_before(points)
         if earlier is not None:
             panel.change_text = format_change(earlier.value, latest.value, unit)
+    if indicator.is_local:
+        _add_entries(panel, ctx.records, latest_period=points[-1].period if points else None)
     return panel
+
+
+def _add_entries(panel: IndicatorPanel, records: LocalRecords, *, latest_period: str | None) -> None:
+    """Who entered and who approved each value (and the drafts), and in words for the newest value shown."""
+    indicator = panel.indicator
+    approved = records.approved.get(indicator.id, [])
+    drafts = records.drafts.get(indicator.id, [])
+    entries: list[Entry] = sorted([*approved, *drafts], key=lambda e: (e.start, e.is_draft))
+    panel.entries = [entry.row(indicator.unit) for entry in entries]
+    panel.drafts = len(drafts)
+    newest = next((e for e in reversed(approved) if e.period == latest_period), None)
+    if newest is not None and newest.decided_at:
+        panel.entry_text = _(
+            "Indtastet af %(entered_by)s %(entered_at)s; godkendt af %(decided_by)s %(decided_at)s."
+        ) % {
+            "entered_by": newest.entered_by,
+            "entered_at": format_date(newest.entered_at),
+            "decided_by": newest.decided_by,
+            "decided_at": format_date(newest.decided_at),
+        }

@@ -15,6 +15,7 @@ from django.views.decorators.clickjacking import xframe_options_exempt
 from goals.comparison import GROUPS, comparison_page
 from goals.exports import download
 from goals.history import parse_view
+from goals.local_indicators import is_comparable
 from goals.page_cache import cached_page
 from goals.pages import choose_goal_set, current_goal_set
 from goals.progress import rule_text
@@ -44,7 +45,13 @@ def home(request: HttpRequest) -> HttpResponse:
     """The current year's goals, a municipality picker and the comparable indicators."""
     goal_set = current_goal_set()
     # Each goal links to the comparisons of its share measures (counts are not compared across municipalities).
-    comparable = Indicator.objects.filter(is_active=True).exclude(unit=Indicator.Unit.COUNT).order_by("name")
+    comparable = (
+        Indicator.objects.filter(
+            is_active=True, municipality__isnull=True
+        )  # a municipality's own are not compared
+        .exclude(unit=Indicator.Unit.COUNT)
+        .order_by("name")
+    )
     goals = (
         list(goal_set.goals.order_by("number").prefetch_related(Prefetch("indicators", queryset=comparable)))
         if goal_set
@@ -83,13 +90,15 @@ def pick_municipality(request: HttpRequest) -> HttpResponse:
     return render(request, "goals/pick_municipality.html", context, status=200 if found else 404)
 
 
-def _status(request: HttpRequest, slug: str) -> tuple[StatusPage, list]:
+def _status(request: HttpRequest, slug: str, *, drafts: bool = False) -> tuple[StatusPage, list]:
+    """The status page; with the local drafts only when asked (the page itself) and the user may read them."""
     area = get_object_or_404(Area.objects.select_related("region"), kind=Area.Kind.MUNICIPALITY, slug=slug)
     goal_set, goal_sets, notices = choose_goal_set(request.GET.get("aar"))
     if goal_set is None:
         raise Http404(_("Der er ingen mål endnu."))
     all_years, view_notices = parse_view(request.GET.get("visning"))
-    page = status_page(municipality=area, goal_set=goal_set, all_years=all_years)
+    with_drafts = drafts and may(request.user, Action.READ_DRAFTS, area)
+    page = status_page(municipality=area, goal_set=goal_set, all_years=all_years, with_drafts=with_drafts)
     return page, goal_sets, notices + view_notices
 
 
@@ -103,7 +112,8 @@ def _panel(page: StatusPage, code: str) -> IndicatorPanel:
 @cached_page
 def municipality(request: HttpRequest, slug: str) -> HttpResponse:
     """The jobcenter chief's status page: per goal the plan, and per indicator chart, status and table."""
-    page, goal_sets, notices = _status(request, slug)
+    # Drafts only here, for the municipality's own users: files, embeds and the API show approved values only.
+    page, goal_sets, notices = _status(request, slug, drafts=True)
     context = {
         "page": page,
         "area": page.municipality,
@@ -151,13 +161,31 @@ def municipality_embed(request: HttpRequest, slug: str, code: str) -> HttpRespon
 
 
 def _indicator(code: str) -> Indicator:
-    return get_object_or_404(Indicator.objects.select_related("table", "base_indicator"), code=code)
+    indicator = get_object_or_404(
+        Indicator.objects.select_related("table", "base_indicator", "municipality"), code=code
+    )
+    if not is_comparable(indicator):
+        raise LocalOnly(indicator)
+    return indicator
+
+
+class LocalOnly(Http404):
+    """A municipality's own measure: reported by it alone, so there is nothing to compare."""
+
+    def __init__(self, indicator: Indicator) -> None:
+        super().__init__(_("Indikatoren er lokal for én kommune og sammenlignes ikke."))
+        self.indicator = indicator
 
 
 @cached_page
 def comparison(request: HttpRequest, code: str) -> HttpResponse:
     """The committee chair's comparison: all municipalities in one period in thirds, and a group over time."""
-    page = comparison_page(indicator=_indicator(code), params=request.GET)
+    try:
+        indicator = _indicator(code)
+    except LocalOnly as local:
+        context = {"indicator": local.indicator, "area": local.indicator.municipality}
+        return render(request, "goals/comparison_local_only.html", context, status=404)
+    page = comparison_page(indicator=indicator, params=request.GET)
     context = {
         "page": page,
         "indicator": page.indicator,

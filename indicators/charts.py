@@ -26,6 +26,8 @@ LINE_STYLES = {
     "country": ("#000000", "dash", "square"),
     # An area's 12-month average: Okabe-Ito's orange darkened to 4.5:1 on white, a thick line without markers.
     "average": ("#8A5A00", "solid", "line-ns"),
+    # A local indicator's values awaiting approval: open markers only, never joined to the approved line.
+    "draft": ("#E69F00", "solid", "circle-open"),
 }
 LINE_WIDTHS = {"main": 2.5, "average": 3.5}
 TARGET_COLOUR = "#009E73"
@@ -237,7 +239,7 @@ def _line_traces(series: LineSeries, value_text: ValueText) -> list[dict]:
     def trace(indexes: list[int], name: str, line_dash: str, show: bool) -> dict:
         return {
             "type": "scatter",
-            "mode": "lines+markers",
+            "mode": "markers" if series.role == "draft" else "lines+markers",
             "name": name,
             "showlegend": show,
             "legendgroup": series.name,
@@ -246,7 +248,7 @@ def _line_traces(series: LineSeries, value_text: ValueText) -> list[dict]:
             "text": [period_label(series.periods[i]) for i in indexes],
             "customdata": _value_texts([series.values[i] for i in indexes], value_text),
             "line": {"color": colour, "dash": line_dash, "width": LINE_WIDTHS.get(series.role, 2)},
-            "marker": {"symbol": symbol, "size": 7, "color": colour},
+            "marker": {"symbol": symbol, "size": 12 if series.role == "draft" else 7, "color": colour},
             # "marts 2024: 1,4 %": the period in words and the value with its unit, as the table writes them.
             "hovertemplate": f"%{{text}}: %{{customdata}}<extra>{name}</extra>",
         }
