@@ -9,6 +9,8 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 WORKERS ?= 2
+# `make test` runs the suite on this many workers (pytest-xdist; tests/parallel.py keeps pytest-django's order).
+TEST_WORKERS ?= 2
 
 .PHONY: run test setup data lint format clean serve lock
 
@@ -72,7 +74,7 @@ test: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS)
 
 lint: setup
 	$(BIN)/ruff check .

@@ -68,6 +68,9 @@ class ReplayClient:
         self.bodies: dict[tuple, bytes] = {}
         self.reply_seconds = 0.0  # making bodies: the source's work, left out of every figure
         self.read_seconds = 0.0  # fingerprinting, decoding and parsing: ours, inside every pull's figure
+        # The same reading in this process's CPU seconds: what another busy process on the machine cannot inflate.
+        self.read_cpu_seconds = 0.0
+        self.cells_read = 0  # every cell of every parsed reply (all its columns), not only the stored values
         self.salt = b""  # appended whitespace: new bytes, same values
 
     def catalogue(self):
@@ -101,11 +104,13 @@ class ReplayClient:
         query |= {f"hierarchy.{key}": selector for key, selector in hierarchies.items()}
         query |= {f"mgroup.{key}": selector for key, selector in mgroups.items()}
         body = self.body(table_id, query) + self.salt
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.process_time()
         table = read_data_reply(
             table_id, body, measure_labels=measure_labels, is_sandbox=True, known_digest=known_digest
         )
         self.read_seconds += time.perf_counter() - started
+        self.read_cpu_seconds += time.process_time() - started_cpu
+        self.cells_read += len(table) * len(table.columns)
         return table
 
 
@@ -141,7 +146,8 @@ def pull_all(indicators: list, client: ReplayClient, since: str | None) -> dict:
     """Pull every indicator; the pull's seconds leave out only the making of reply bodies (the source's work)."""
     from indicators.ingestion import ingest_indicator
 
-    client.reply_seconds = client.read_seconds = 0.0
+    client.reply_seconds = client.read_seconds = client.read_cpu_seconds = 0.0
+    client.cells_read = 0
     started = time.perf_counter()
     seen = written = 0
     for indicator in indicators:
@@ -149,7 +155,14 @@ def pull_all(indicators: list, client: ReplayClient, since: str | None) -> dict:
         seen += run.rows_inserted + run.rows_updated + run.rows_unchanged
         written += run.rows_inserted + run.rows_updated
     seconds = time.perf_counter() - started - client.reply_seconds
-    return {"seconds": seconds, "read": client.read_seconds, "rows": seen, "written": written}
+    return {
+        "seconds": seconds,
+        "read": client.read_seconds,
+        "read_cpu": client.read_cpu_seconds,
+        "cells": client.cells_read,
+        "rows": seen,
+        "written": written,
+    }
 
 
 def stored_rows(indicators: list) -> list[list[tuple]]:
@@ -314,7 +327,14 @@ def main() -> None:
     )
     print(f"  for reference: decoding the same JSON and nothing else {decoding:7.1f} s")
     print(f"  no reply digests: every re-pull compared     {compared['seconds']:7.1f} s (the line above)")
-    cells_per_second = first["rows"] / first["read"] if first["read"] else 0
+    # Parsing rate: the stored values (one per observation, the issue's "cells") over the CPU seconds spent
+    # fingerprinting, decoding and parsing the replies. Wall seconds also count whatever else the machine runs.
+    cells_per_second = first["rows"] / first["read_cpu"] if first["read_cpu"] else 0
+    print(
+        f"parsing the first pull's replies: {first['read_cpu']:.2f} s CPU ({first['read']:.2f} s wall), "
+        f"{first['rows']:,} stored values = {cells_per_second:,.0f}/s CPU ({first['rows'] / first['read']:,.0f}/s wall); "
+        f"{first['cells']:,} reply cells in all columns = {first['cells'] / first['read_cpu']:,.0f}/s CPU"
+    )
     print(f"peak memory {peak_mb:,.0f} MB")
     print("targets:")
     ratio = first["seconds"] / floor
@@ -325,7 +345,8 @@ def main() -> None:
         f" (wrote {repull['written']} rows)"
     )
     print(
-        f"  parsing ≥ 1M cells/s                  {cells_per_second / 1e6:5.2f}M  {verdict(cells_per_second, 1e6, at_most=False)}"
+        f"  parsing ≥ 1M cells/s (stored values per CPU second) {cells_per_second / 1e6:5.2f}M  "
+        f"{verdict(cells_per_second, 1e6, at_most=False)}"
     )
     print(f"  peak memory ≤ 1 GB                    {peak_mb:5.0f} MB {verdict(peak_mb, 1024)}")
 

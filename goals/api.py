@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from hashlib import sha256
 
+import orjson
 from django.core.cache import cache
 from django.db.models import QuerySet
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.http import require_GET
 
 from goals.page_cache import cached_page, data_version, site_origin
@@ -46,10 +47,12 @@ def _page_numbers(request: HttpRequest) -> tuple[int, int]:
     return page, min(size, MAX_PAGE_SIZE)
 
 
-def _count(queryset: QuerySet) -> int:
-    """The queryset's row count, counted once per data version and filter (a count over 1M rows takes a second)."""
-    sql, params = queryset.order_by().values("pk").query.sql_with_params()
-    key = "api-count:" + sha256(f"{data_version()}|{sql}|{params!r}".encode()).hexdigest()
+def _count(queryset: QuerySet, filters: str) -> int:
+    """The queryset's row count, counted once per data version and filter (a count over 1M rows takes a second).
+
+    `filters` names the queryset's rows (endpoint and filter values): cheaper to key on than its compiled SQL.
+    """
+    key = "api-count:" + sha256(f"{data_version()}|{filters}".encode()).hexdigest()
     count = cache.get(key)
     if count is None:
         count = queryset.count()
@@ -57,10 +60,10 @@ def _count(queryset: QuerySet) -> int:
     return count
 
 
-def _paginate(request: HttpRequest, queryset: QuerySet) -> tuple[list, dict]:
+def _paginate(request: HttpRequest, queryset: QuerySet, filters: str) -> tuple[list, dict]:
     """One page of a queryset and the envelope: count, next and previous links (absolute URLs)."""
     page, size = _page_numbers(request)
-    count = _count(queryset)
+    count = _count(queryset, filters)
     last = max(1, -(-count // size))
     if page > last:
         raise BadRequest(f"page {page} is beyond the last page, {last}, at page_size={size}")
@@ -85,7 +88,7 @@ def _paginate(request: HttpRequest, queryset: QuerySet) -> tuple[list, dict]:
 def _json(handler):
     """Turn BadRequest into a 400 with its message; every response is JSON."""
 
-    def wrapped(request: HttpRequest) -> JsonResponse:
+    def wrapped(request: HttpRequest) -> HttpResponse:
         try:
             return handler(request)
         except BadRequest as exc:
@@ -97,10 +100,10 @@ def _json(handler):
 
 
 @_json
-def indicators(request: HttpRequest) -> JsonResponse:
+def indicators(request: HttpRequest) -> HttpResponse:
     """GET /api/indicators/: every indicator definition."""
     queryset = Indicator.objects.select_related("table", "base_indicator", "municipality").order_by("code")
-    items, envelope = _paginate(request, queryset)
+    items, envelope = _paginate(request, queryset, "indicators")
     envelope["results"] = [
         {
             "code": i.code,
@@ -119,11 +122,11 @@ def indicators(request: HttpRequest) -> JsonResponse:
         }
         for i in items
     ]
-    return JsonResponse(envelope)
+    return _json_response(envelope)
 
 
 @_json
-def areas(request: HttpRequest) -> JsonResponse:
+def areas(request: HttpRequest) -> HttpResponse:
     """GET /api/areas/?kind=: municipalities, regions, RAR areas and the country."""
     queryset = Area.objects.select_related("region").order_by("kind", "name")
     kind = request.GET.get("kind")
@@ -131,7 +134,7 @@ def areas(request: HttpRequest) -> JsonResponse:
         if kind not in Area.Kind.values:
             raise BadRequest(f"kind must be one of {', '.join(Area.Kind.values)}")
         queryset = queryset.filter(kind=kind)
-    items, envelope = _paginate(request, queryset)
+    items, envelope = _paginate(request, queryset, f"areas|{kind!r}")
     envelope["results"] = [
         {
             "slug": a.slug,
@@ -142,46 +145,50 @@ def areas(request: HttpRequest) -> JsonResponse:
         }
         for a in items
     ]
-    return JsonResponse(envelope)
+    return _json_response(envelope)
 
 
-def _filter_observations(request: HttpRequest) -> QuerySet:
-    queryset = Observation.objects.filter(breakdown=request.GET.get("breakdown", ""))
+def _filter_observations(request: HttpRequest) -> tuple[QuerySet, str]:
+    """The observations the query string asks for, and the filter values that name them (for the count's key)."""
+    breakdown = request.GET.get("breakdown", "")
+    queryset = Observation.objects.filter(breakdown=breakdown)
+    named: list = [breakdown]
     code = request.GET.get("indicator")
     if code:
-        indicator = Indicator.objects.filter(code=code).first()
-        if indicator is None:
+        indicator_id = Indicator.objects.filter(code=code).values_list("pk", flat=True).first()
+        if indicator_id is None:
             raise BadRequest(f"unknown indicator {code!r}; see /api/indicators/")
-        queryset = queryset.filter(indicator=indicator)
+        queryset = queryset.filter(indicator_id=indicator_id)
+    named.append(code or None)
     slug = request.GET.get("area")
     if slug:
-        area = Area.objects.filter(slug=slug).first()
-        if area is None:
+        area_id = Area.objects.filter(slug=slug).values_list("pk", flat=True).first()
+        if area_id is None:
             raise BadRequest(f"unknown area {slug!r}; see /api/areas/")
-        queryset = queryset.filter(area=area)
+        queryset = queryset.filter(area_id=area_id)
+    named.append(slug or None)
     for name, lookup in (("from", "period_start__gte"), ("to", "period_start__lte")):
+        start = None
         if request.GET.get(name):
             try:
                 start = parse_period(request.GET[name]).start
             except UnknownPeriodFormat as exc:
                 raise BadRequest(f"{name} must be a period code such as 2023M01, 2023Q01 or 2023") from exc
             queryset = queryset.filter(**{lookup: start})
+        named.append(start)
     # The order of obs_series_idx (breakdown is fixed by the filter), so a page is an index range, not a sort of
     # every row; indicator, area, period and breakdown are unique, so pages neither overlap nor skip.
-    return queryset.order_by("indicator_id", "area_id", "period_start")
+    return queryset.order_by("indicator_id", "area_id", "period_start"), f"observations|{named!r}"
 
 
 @_json
-def observations(request: HttpRequest) -> JsonResponse:
+def observations(request: HttpRequest) -> HttpResponse:
     """GET /api/observations/?indicator=&area=&from=&to=: values under the site's small-number rule."""
-    queryset = (
-        _filter_observations(request)
-        .with_shown_value()
-        .values_list(
-            "indicator__code", "area__slug", "period", "breakdown", "shown", "provisional", "fetched_at"
-        )
+    queryset, filters = _filter_observations(request)
+    queryset = queryset.with_shown_value().values_list(
+        "indicator__code", "area__slug", "period", "breakdown", "shown", "provisional", "fetched_at"
     )
-    items, envelope = _paginate(request, queryset)
+    items, envelope = _paginate(request, queryset, filters)
     envelope["results"] = [
         {
             "indicator": code,
@@ -195,4 +202,9 @@ def observations(request: HttpRequest) -> JsonResponse:
         }
         for code, slug, period, breakdown, shown, provisional, fetched in items
     ]
-    return JsonResponse(envelope)
+    return _json_response(envelope)
+
+
+def _json_response(envelope: dict) -> HttpResponse:
+    """The envelope as JSON (orjson: a page of 1,000 rows is encoded in a fraction of the standard library's time)."""
+    return HttpResponse(orjson.dumps(envelope), content_type="application/json")

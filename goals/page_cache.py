@@ -17,7 +17,7 @@ import gzip
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import wraps
+from functools import lru_cache, wraps
 from hashlib import sha256
 
 from django.conf import settings
@@ -38,7 +38,10 @@ REBUILD_PENDING = "page-cache:rebuild-pending"
 PUBLIC_CACHE_CONTROL = "public, no-cache"
 
 
+@lru_cache(maxsize=1)
 def _version_sql() -> str:
+    # Built once: reading `Model.history` makes a new manager class each time (django-simple-history), which
+    # cost more than the query itself on every request.
     tables = [m.history.model._meta.db_table for m in (Goal, Plan, PlanGoal, Target, Indicator)]
     parts = [f"(SELECT MAX(finished_at) FROM {IngestionRun._meta.db_table})"]  # noqa: S608 - model table names
     parts += [f"(SELECT MAX(history_date) FROM {table})" for table in tables]  # noqa: S608 - model table names

@@ -9,8 +9,21 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.db import connection
 
+from tests.parallel import DatabaseOrderScheduling, port_for_this_worker, redis_url_for_this_worker
+
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
 CHROMIUM = Path("/usr/bin/chromium")
+# Services shared by all tests of a worker; under `pytest -n N` each worker has its own (tests/parallel.py).
+TEST_REDIS_URL = redis_url_for_this_worker(os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15"))
+E2E_REDIS_URL = redis_url_for_this_worker(os.environ.get("E2E_REDIS_URL", "redis://127.0.0.1:6379/9"))
+E2E_PORT = port_for_this_worker(int(os.environ.get("E2E_PORT", "8118")))
+os.environ.update(TEST_REDIS_URL=TEST_REDIS_URL, E2E_REDIS_URL=E2E_REDIS_URL, E2E_PORT=str(E2E_PORT))
+
+
+@pytest.hookimpl(tryfirst=True, optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log) -> DatabaseOrderScheduling:
+    """Parallel workers keep pytest-django's order of tests (tests/parallel.py)."""
+    return DatabaseOrderScheduling(config, log)
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:

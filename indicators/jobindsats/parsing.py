@@ -12,6 +12,8 @@ from functools import lru_cache, partial
 from operator import itemgetter
 from zoneinfo import ZoneInfo
 
+import orjson
+
 from indicators.jobindsats.hierarchies import is_total_label
 from indicators.jobindsats.results import (
     CatalogueTable,
@@ -32,6 +34,7 @@ from indicators.jobindsats.results import (
 )
 
 COPENHAGEN = ZoneInfo("Europe/Copenhagen")
+_BOM = "\ufeff".encode()
 
 # API.md § Data: suppressed or missing cells come as placeholders; nothing else is ever read as "no value".
 PLACEHOLDERS = frozenset({"", "-", "..", ".", "..."})
@@ -120,8 +123,17 @@ def parse_update_date(raw: object) -> datetime | None:
 
 
 def decode_json(body: bytes | str) -> object:
-    """Decode a reply body, tolerating a UTF-8 byte-order mark (API.md § Data)."""
+    """Decode a reply body, tolerating a UTF-8 byte-order mark (API.md § Data).
+
+    orjson reads a reply several times faster than the standard library; what it refuses (NaN, integers beyond
+    64 bits, lone surrogates, bad JSON) is read again by the standard library, so the result and the errors are
+    the standard library's.
+    """
     if isinstance(body, bytes):
+        try:
+            return orjson.loads(body.removeprefix(_BOM))
+        except orjson.JSONDecodeError:
+            pass
         try:
             body = body.decode("utf-8-sig")
         except UnicodeDecodeError as exc:

@@ -33,3 +33,15 @@ def test_admin_changelist_can_be_searched_and_filtered(client, admin_user, refer
     assert model_admin.list_filter, "every admin page can be filtered"
     assert client.get(url, {"q": "Randers"}).status_code == 200
     assert client.get(reverse(f"admin:{label.replace('.', '_')}_add")).status_code in {200, 403}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("path", "english"),
+    [("/admin/login/?next=/admin/", "/en/admin/login/?next=/admin/"), ("/en/admin/login/", "/admin/login/")],
+)
+def test_admin_pages_link_the_same_page_in_the_other_language(client, path, english):
+    page = client.get(path).content.decode()
+
+    assert f'href="{english}"' in page.replace("&amp;", "&")
+    assert 'hreflang="en"' in page and 'hreflang="da"' in page

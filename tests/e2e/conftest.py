@@ -22,11 +22,9 @@ from django.db import connection
 
 from indicators.sandbox import SandboxServer
 from tests.browser.conftest import browser, plotly_bundle  # noqa: F401 - the fixtures
-from tests.conftest import REQUIRE_SERVICES
+from tests.conftest import E2E_PORT, E2E_REDIS_URL, REQUIRE_SERVICES
 
 ROOT = Path(__file__).resolve().parents[2]
-E2E_REDIS_URL = os.environ.get("E2E_REDIS_URL", "redis://127.0.0.1:6379/9")
-E2E_PORT = int(os.environ.get("E2E_PORT", "8118"))
 ADMIN = ("admin-anne", "pw-anne-123-e2e")
 CHIEF = ("chief-rikke", "pw-rikke-123-e2e")
 SETUP = f"""

@@ -11,11 +11,10 @@ from django.core.cache import cache
 
 from goals import page_rebuild
 from goals.models import PlanGoal
-from tests.conftest import REQUIRE_SERVICES
+from tests.conftest import REQUIRE_SERVICES, TEST_REDIS_URL
 from tests.goals.conftest import finish_a_pull
 
 URL = "/kommune/randers/"
-TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
 
 @pytest.fixture

@@ -15,9 +15,8 @@ from django.db import connection
 
 from indicators.catalogue import bind_indicator, sync_catalogue
 from indicators.models import Indicator, IngestionRun, Observation
-from tests.conftest import REQUIRE_SERVICES
+from tests.conftest import REQUIRE_SERVICES, TEST_REDIS_URL
 
-TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 ROOT = Path(__file__).resolve().parents[2]
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis]

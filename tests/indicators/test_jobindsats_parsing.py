@@ -253,3 +253,11 @@ def test_parse_subjects_reads_ids_and_names():
 def test_an_error_text_in_a_200_reply_is_never_read_as_data(parse, payload):
     with pytest.raises(JobindsatsResponseError):
         parse(payload)
+
+
+def test_decode_json_reads_what_only_the_standard_library_reads():
+    # orjson refuses NaN and integers beyond 64 bits; the standard library's reading is kept for them.
+    decoded = decode_json('\ufeff{"a": NaN, "b": 123456789012345678901234567890}'.encode())
+
+    assert decoded["a"] != decoded["a"]  # NaN, refused later by parse_value
+    assert decoded["b"] == 123456789012345678901234567890

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import polib
@@ -17,7 +18,10 @@ def compile_catalogues(locale_dirs: list[Path]) -> list[Path]:
             mo_path = po_path.with_suffix(".mo")
             if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
                 continue
-            polib.pofile(str(po_path)).save_as_mofile(str(mo_path))
+            # Written aside, then renamed: parallel test workers compiling at once never read half a file.
+            partial = mo_path.with_name(f"{mo_path.name}.{os.getpid()}")
+            polib.pofile(str(po_path)).save_as_mofile(str(partial))
+            partial.replace(mo_path)
             written.append(mo_path)
     return written
 
