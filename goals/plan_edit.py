@@ -116,6 +116,8 @@ class TargetForm(forms.ModelForm):
     def __init__(self, *args, goals: list[Goal], indicators: list[Indicator], **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["goal"].set_objects(goals)
+        if goals and goals[0].goal_set.is_own:
+            self.fields["goal"].label = _("Kommunens mål")  # from 2025 the goals are the council's own
         self.fields["indicator"].set_objects(indicators)
         if self.instance.pk:
             self.fields["goal"].initial = self.instance.plan_goal.goal_id

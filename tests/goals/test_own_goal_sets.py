@@ -92,6 +92,7 @@ def test_keeper_edits_the_own_years_plan_in_the_plan_editor(client, randers_chie
     body = client.get("/kommune/randers/plan/2025/").content.decode()
 
     assert "Beskæftigelsesplan for Randers 2025" in body and 'value="december 2025"' in body
+    assert "Kommunens mål" in body
     assert client.get("/kommune/aarhus/plan/2025/").status_code == 404  # Aarhus has no goals for 2025
 
 
