@@ -85,9 +85,8 @@ class StatusPage:
     municipality: Area
     goal_set: GoalSet
     plan: Plan | None
-    rar: (
-        Area | None
-    )  # the regional group in the goal year: a RAR area until 2024, a regional council from 2025
+    # The regional group in the goal year: a RAR area until 2024, a regional council from 2025.
+    rar: Area | None
     goals: list[GoalPanel]
 
 
