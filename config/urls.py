@@ -9,7 +9,7 @@ from django.urls import include, path
 
 from config.health import healthz
 from goals import api as goal_api
-from goals import plan_edit
+from goals import goal_set_edit, plan_edit
 from goals import views as goal_views
 
 
@@ -38,6 +38,8 @@ urlpatterns += i18n_patterns(
     path("kommune/<slug:slug>/plan/<int:year>/", plan_edit.edit_plan, name="plan_edit"),
     path("kommune/<slug:slug>/moeder/", include("meetings.urls")),
     path("kommune/<slug:slug>/lokale-indikatorer/", include("local_values.urls")),
+    path("kommune/<slug:slug>/maal/ny/", goal_set_edit.new_goal_set, name="goal_set_new"),
+    path("kommune/<slug:slug>/maal/<int:year>/", goal_set_edit.edit_goal_set, name="goal_set_edit"),
     path("log-ud/", LogoutView.as_view(next_page="home"), name="logout"),
     path("sammenlign/<slug:code>/", goal_views.comparison, name="comparison"),
     path(

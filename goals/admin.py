@@ -7,6 +7,7 @@ from goals.models import MAX_TARGETS_PER_PLAN, ChiefAssignment, Goal, GoalSet, P
 # Querysets whose objects' labels (__str__) follow relations: read with them, so a select costs one query, not
 # one per option.
 LABELLED = {
+    GoalSet: lambda: GoalSet.objects.select_related("municipality"),
     Goal: lambda: Goal.objects.select_related("goal_set"),
     PlanGoal: lambda: PlanGoal.objects.select_related(
         "plan__municipality", "plan__goal_set", "goal__goal_set"
@@ -33,8 +34,8 @@ class GoalInline(BoundedInline, LabelledChoices, admin.StackedInline):
 
 @admin.register(GoalSet)
 class GoalSetAdmin(admin.ModelAdmin):
-    list_display = ["year", "announced_on", "source_title"]
-    list_filter = ["announced_on"]
+    list_display = ["year", "municipality", "announced_on", "source_title"]
+    list_filter = ["announced_on", ("municipality", admin.EmptyFieldListFilter)]
     search_fields = ["year", "source_title"]
     inlines = [GoalInline]
 

@@ -21,7 +21,7 @@ from indicators.periods import UnknownPeriodFormat, parse_period_text
 from municipalities.models import Area, RarMembership
 
 GROUPS = {
-    "rar": gettext_lazy("RAR-område"),
+    "rar": gettext_lazy("RAR-område / regionalt beskæftigelsesråd"),
     "region": gettext_lazy("Region"),
     "liste": gettext_lazy("Egen liste"),
 }
@@ -254,9 +254,12 @@ def comparison_page(*, indicator: Indicator, params: QueryDict) -> ComparisonPag
         page.freshness = freshness_of(indicator, fetched_at=None, next_pull=next_pull_at())
         return page
     year = dict(period_rows)[state.period].year
-    rar_of = {m_id: group.id for m_id, group in RarMembership.objects.regional_groups(year=year).items()}
-    by_id = {a.id: a for a in areas}
     page.rar_level = indicator.area_level == Indicator.AreaLevel.RAR
+    # The period's regional group (RAR until 2024, regional council from 2025); a table published per RAR area
+    # keeps to RAR areas, the only groups it has figures for.
+    groups = RarMembership.objects.regional_groups(year=year, kind=Area.Kind.RAR if page.rar_level else None)
+    rar_of = {m_id: group.id for m_id, group in groups.items()}
+    by_id = {a.id: a for a in areas} | {group.id: group for group in groups.values()}
     units = [a for a in areas if a.kind == (Area.Kind.RAR if page.rar_level else Area.Kind.MUNICIPALITY)]
     selected = state.municipality
     if page.rar_level and selected is not None:
@@ -309,7 +312,7 @@ def _group(
         return members, selected.region.name if selected.region else ""
     rar_id = rar_of.get(selected.id)
     members = [a for a in municipalities if rar_id and rar_of.get(a.id) == rar_id and a != selected]
-    return members, _("RAR %(name)s") % {"name": by_id[rar_id].name} if rar_id else ""
+    return members, by_id[rar_id].group_name if rar_id else ""
 
 
 def _value_at(

@@ -11,6 +11,7 @@ from django.db import transaction
 
 from config.demo_mode import require_demo_mode
 from goals.demo_history import load_demo_history
+from goals.demo_own_goals import load_demo_own_goals
 from goals.models import ChiefAssignment, Goal, GoalSet, Plan, PlanGoal, Target
 from indicators.models import Indicator
 from municipalities.models import Area
@@ -134,4 +135,6 @@ def load_demo() -> DemoResult:
     """`make run`'s demo plans and demo accounts; refused outside demo mode, before anything is written."""
     require_demo_mode("Demoplaner og demokonti")
     load_demo_history()  # goals/demo_history.py: Randers' 2022 plan, for the chart of all years
-    return DemoResult(plans_created=load_demo_plans(), accounts_created=load_demo_accounts())
+    result = DemoResult(plans_created=load_demo_plans(), accounts_created=load_demo_accounts())
+    load_demo_own_goals()  # Randers' own goals for 2025 and 2026 (goals/demo_own_goals.py)
+    return result

@@ -31,21 +31,97 @@ def _year(instance: models.Model) -> str:
     return str(goal_set.year) if goal_set else "–"
 
 
-class GoalSet(models.Model):
-    """The employment minister's goals for one year ("beskæftigelsespolitiske mål")."""
+# Lov nr. 1656 af 30. december 2024 abolished the minister's yearly goals: from 2025 a municipality sets its own.
+LAST_MINISTERIAL_YEAR = 2024
+FIRST_OWN_YEAR = LAST_MINISTERIAL_YEAR + 1
 
-    year = models.PositiveSmallIntegerField(_("år"), unique=True)
+
+def _one_per_year(goal_sets: list[GoalSet], municipality_id: int | None) -> list[GoalSet]:
+    """Per year the municipality's own set where it has one, else the minister's; newest first."""
+    by_year: dict[int, GoalSet] = {}
+    for goal_set in goal_sets:
+        if goal_set.is_own and goal_set.municipality_id != municipality_id:
+            continue
+        if goal_set.year not in by_year or goal_set.is_own:
+            by_year[goal_set.year] = goal_set
+    return sorted(by_year.values(), key=lambda s: -s.year)
+
+
+class GoalSetQuerySet(models.QuerySet):
+    def applying_to(self, municipality: Area | None) -> list[GoalSet]:
+        """The goal set that applies to a municipality in each year, newest first.
+
+        The one rule for "the goals of municipality M in year Y": its own set where it has one, else the
+        minister's. Without a municipality (the front page), the minister's sets only.
+        """
+        own = Q(municipality=municipality) if municipality is not None else Q(pk__in=[])
+        goal_sets = list(self.filter(Q(municipality__isnull=True) | own))
+        return _one_per_year(goal_sets, municipality.id if municipality else None)
+
+    def applying_to_each(self, municipalities: list[Area]) -> dict[int, list[GoalSet]]:
+        """applying_to for many municipalities in one query: municipality id → its goal sets, newest first."""
+        goal_sets = list(self.all())
+        return {area.id: _one_per_year(goal_sets, area.id) for area in municipalities}
+
+    def applying_in(self, municipality: Area | None, *, year: int) -> GoalSet | None:
+        """The goal set that applies to a municipality in one year (see applying_to), or None."""
+        return next(iter(self.filter(year=year).applying_to(municipality)), None)
+
+
+class GoalSet(models.Model):
+    """One year's goals: the employment minister's (2022–2024) or, from 2025, one municipality's own."""
+
+    year = models.PositiveSmallIntegerField(_("år"))
+    municipality = models.ForeignKey(
+        Area,
+        verbose_name=_("kommune"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="goal_sets",
+        limit_choices_to={"kind": "municipality"},
+        help_text=_("Tom for ministerens mål; ellers kommunens egne mål (fra 2025)."),
+    )
     announced_on = models.DateField(_("meldt ud"), null=True, blank=True)
     source_title = models.CharField(_("kilde"), max_length=300, blank=True)
     source_url = models.URLField(_("link til kilden"), blank=True)
+
+    objects = GoalSetQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("målsæt")
         verbose_name_plural = _("målsæt")
         ordering = ["-year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year"],
+                condition=Q(municipality__isnull=True),
+                name="goals_goalset_one_ministerial_per_year",
+                violation_error_message=_("Ministerens mål for det år findes allerede."),
+            ),
+            models.UniqueConstraint(
+                fields=["municipality", "year"],
+                condition=Q(municipality__isnull=False),
+                name="goals_goalset_one_own_per_municipality_year",
+                violation_error_message=_("Kommunen har allerede egne mål for det år."),
+            ),
+            models.CheckConstraint(
+                condition=Q(municipality__isnull=True) | Q(year__gte=FIRST_OWN_YEAR),
+                name="goals_goalset_own_from_2025",
+                violation_error_message=_(
+                    "En kommune kan først have egne mål fra 2025; til og med 2024 gælder ministerens mål."
+                ),
+            ),
+        ]
 
     def __str__(self) -> str:
-        return str(self.year)
+        municipality = _related(self, "municipality")
+        return f"{self.year} · {municipality}" if municipality else str(self.year)
+
+    @property
+    def is_own(self) -> bool:
+        """The municipality's own goals (not the minister's)."""
+        return self.municipality_id is not None
 
 
 class Goal(models.Model):

@@ -24,9 +24,9 @@ from django.urls import reverse
 from django.utils import translation
 from simple_history.signals import post_create_historical_record
 
-from goals.models import Goal, Plan, PlanGoal, Target
+from goals.models import Goal, GoalSet, Plan, PlanGoal, Target
 from goals.page_cache import REBUILD_PENDING, REFRESH
-from goals.pages import current_goal_set
+from goals.pages import current_of
 from indicators.models import Indicator, IngestionRun, Observation
 from municipalities.models import Area
 
@@ -44,8 +44,8 @@ def default_paths() -> list[str]:
     The front page; every municipality's status page; each comparison page; the embed of each status-page chart
     for the year the status page shows (the embed code the page offers); each comparison embed.
     """
-    goal_set = current_goal_set()
-    slugs = list(Area.objects.municipalities().values_list("slug", flat=True))
+    areas = list(Area.objects.municipalities())
+    slugs = [area.slug for area in areas]
     # A municipality's own local indicator has no comparison page.
     compared = list(
         Indicator.objects.filter(is_active=True, municipality__isnull=True)
@@ -53,16 +53,18 @@ def default_paths() -> list[str]:
         .order_by("code")
         .values_list("code", flat=True)
     )
-    charted = (
-        list(
+    # Each status page's default year: the goal set that applies to the municipality now (its own or the minister's).
+    applying = GoalSet.objects.applying_to_each(areas)
+    shown = {area.slug: current_of(applying[area.id]) for area in areas}
+    charted = {
+        goal_set.id: list(
             Indicator.objects.filter(goals__goal_set=goal_set, is_active=True)
             .distinct()
             .order_by("code")
             .values_list("code", flat=True)
         )
-        if goal_set
-        else []
-    )
+        for goal_set in {s for s in shown.values() if s is not None}
+    }
     paths = []
     for language, _name in settings.LANGUAGES:
         with translation.override(language):
@@ -71,13 +73,12 @@ def default_paths() -> list[str]:
             paths += [reverse("comparison", kwargs={"code": code}) for code in compared]
     for language, _name in settings.LANGUAGES:
         with translation.override(language):
-            if goal_set:
-                paths += [
-                    reverse("municipality_embed", kwargs={"slug": slug, "code": code})
-                    + f"?aar={goal_set.year}"
-                    for slug in slugs
-                    for code in charted
-                ]
+            paths += [
+                reverse("municipality_embed", kwargs={"slug": slug, "code": code}) + f"?aar={goal_set.year}"
+                for slug, goal_set in shown.items()
+                if goal_set is not None
+                for code in charted[goal_set.id]
+            ]
             paths += [reverse("comparison_embed", kwargs={"code": code}) for code in compared]
     return paths
 

@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Model
 from django.forms import modelformset_factory
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.text import capfirst
@@ -135,6 +135,8 @@ class TargetForm(forms.ModelForm):
     def __init__(self, *args, goals: list[Goal], indicators: list[Indicator], **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["goal"].set_objects(goals)
+        if goals and goals[0].goal_set.is_own:
+            self.fields["goal"].label = _("Kommunens mål")  # from 2025 the goals are the council's own
         self.fields["indicator"].set_objects(indicators, groups=indicator_groups(goals, indicators))
         if self.instance.pk:
             self.fields["goal"].initial = self.instance.plan_goal.goal_id
@@ -315,7 +317,9 @@ def _goal_texts_form(goals: list[Goal], texts: dict[int, str], data=None) -> for
 def edit_plan(request: HttpRequest, slug: str, year: int) -> HttpResponse:
     """Edit one municipality's plan for one year: its chief or an admin only; others get 403."""
     area = get_object_or_404(Area, kind=Area.Kind.MUNICIPALITY, slug=slug)
-    goal_set = get_object_or_404(GoalSet, year=year)
+    goal_set = GoalSet.objects.applying_in(area, year=year)
+    if goal_set is None:
+        raise Http404(_("Der er ingen mål for det år."))
     if not request.user.is_authenticated:
         return _log_in(request, area, goal_set)
     if not may(request.user, Action.EDIT_PLAN, area):

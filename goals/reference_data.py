@@ -59,7 +59,7 @@ def load_goal_sets(*, new_indicators: Collection[str] = ()) -> int:
     indicators = {indicator.code: indicator for indicator in Indicator.objects.all()}
     previous: dict[int, Goal] = {}
     for year, fields in sorted(GOAL_SETS.items()):
-        goal_set, _ = GoalSet.objects.get_or_create(year=year, defaults=fields)
+        goal_set, _ = GoalSet.objects.get_or_create(year=year, municipality=None, defaults=fields)
         current: dict[int, Goal] = {}
         for number, title in GOAL_TITLES.items():
             goal, was_created = Goal.objects.get_or_create(

@@ -47,6 +47,7 @@ from goals.progress import (
     uses_year_average,
     year_before,
 )
+from goals.regional import RegionalSegment, regional_lines, regional_segments
 from goals.series import ChartTable, SeriesStore, newest_period, table_from_lines
 from indicators.charts import LineSeries, Marker, line_chart
 from indicators.models import Indicator, Observation
@@ -130,6 +131,7 @@ class StatusPage:
     municipality: Area
     goal_set: GoalSet
     plan: Plan | None
+    # The regional group in the goal year: a RAR area until 2024, a regional council from 2025.
     rar: Area | None
     goals: list[GoalPanel]
     all_years: bool = False
@@ -145,8 +147,8 @@ class StatusPage:
 class _Context:
     municipality: Area
     country: Area
-    rar: Area | None
-    rar_members: list[int]
+    rar: Area | None  # the RAR area, for tables published per RAR area only
+    regional: list[RegionalSegment]
     store: SeriesStore
     next_pull: datetime
     # The goal year's window (the year before and the year): status, facts and description are read in it.
@@ -194,9 +196,18 @@ def status_page(
         )
     )
     plan_goals = {pg.goal_id: pg for pg in plan.plan_goals.all()} if plan else {}
-    groups = RarMembership.objects.regional_groups(year=goal_set.year)
-    rar = groups.get(municipality.id)
-    rar_members = [m_id for m_id, group in groups.items() if rar is not None and group.id == rar.id]
+    # The chart window: the year before the goal year (baselines, change from a year before) and the year itself.
+    start, end = date(goal_set.year - 1, 1, 1), date(goal_set.year, 12, 31)
+    if all_years:
+        read_from, read_to = HISTORY_START, history_end(goal_set.year, timezone.localdate())
+    else:
+        read_from, read_to = start, end
+    timeline = RarMembership.objects.timeline()
+    regional = regional_segments(
+        timeline=timeline, municipality=municipality, years=list(range(read_from.year, read_to.year + 1))
+    )
+    group = timeline.in_year(goal_set.year).get(municipality.id)
+    rar = timeline.in_year(goal_set.year, kind=Area.Kind.RAR).get(municipality.id)
     country = Area.objects.country()
     indicators = {i.id: i for goal in goals for i in goal.indicators.all()}
     local = list(local_indicators_for(municipality))
@@ -204,13 +215,8 @@ def status_page(
     for plan_goal in plan_goals.values():
         indicators.update({t.indicator.id: t.indicator for t in plan_goal.targets.all() if t.indicator_id})
     ids = set(indicators)
-    areas = {municipality.id, country.id} | set(rar_members) | ({rar.id} if rar else set())
-    # The chart window: the year before the goal year (baselines, change from a year before) and the year itself.
-    start, end = date(goal_set.year - 1, 1, 1), date(goal_set.year, 12, 31)
-    if all_years:
-        read_from, read_to = HISTORY_START, history_end(goal_set.year, timezone.localdate())
-    else:
-        read_from, read_to = start, end
+    areas = {municipality.id, country.id} | ({rar.id} if rar else set())
+    areas |= {m_id for segment in regional for m_id in segment.members} | {s.group.id for s in regional}
     window = {"indicator_ids": ids, "area_ids": areas, "start": read_from, "end": read_to}
     store = SeriesStore.from_rows(list(Observation.objects.for_municipality_page(**window)))
     store.fetched_at = dict(Observation.objects.latest_fetches(**window))
@@ -218,7 +224,7 @@ def status_page(
         municipality=municipality,
         country=country,
         rar=rar,
-        rar_members=rar_members,
+        regional=regional,
         store=store,
         next_pull=next_pull_at(),
         start=start,
@@ -231,7 +237,7 @@ def status_page(
     )
     panels = [_goal_panel(goal, plan_goals.get(goal.id), ctx) for goal in goals]
     return StatusPage(
-        municipality=municipality, goal_set=goal_set, plan=plan, rar=rar, goals=panels, all_years=all_years
+        municipality=municipality, goal_set=goal_set, plan=plan, rar=group, goals=panels, all_years=all_years
     )
 
 
@@ -293,17 +299,6 @@ def _in_year(points: list[Point], ctx: _Context) -> list[Point]:
     return [p for p in points if ctx.start <= p.start <= ctx.end]
 
 
-def _rar_line(indicator: Indicator, ctx: _Context) -> LineSeries | None:
-    """The RAR area's own figure from Jobindsats where the table has it, else its municipalities' median."""
-    own = ctx.store.line(
-        indicator.id, ctx.rar.id, name=_("RAR %(rar)s") % {"rar": ctx.rar.name}, role="group"
-    )
-    if any(value is not None for value in own.values):
-        return own
-    group_name = _("Median for kommunerne i RAR %(rar)s") % {"rar": ctx.rar.name}
-    return ctx.store.median_line(indicator.id, ctx.rar_members, name=group_name)
-
-
 def _indicator_panel(
     goal: Goal, indicator: Indicator, target: Target | None, ctx: _Context
 ) -> IndicatorPanel:
@@ -324,8 +319,8 @@ def _indicator_panel(
             lines.append(store.average_line(indicator.id, main_area.id, name=name))
     # A municipality's own measure has no other areas to draw (its RAR "median" would be itself).
     if not is_count and not (indicator.is_local and not indicator.is_shared):
-        if not rar_only and ctx.rar is not None:
-            lines.append(_rar_line(indicator, ctx))
+        if not rar_only:
+            lines += regional_lines(store=store, indicator_id=indicator.id, segments=ctx.regional)
         lines.append(store.line(indicator.id, ctx.country.id, name=country_name(), role="country"))
     lines = [line for line in lines if line and line.periods]
     spec = figure_spec(target_spec(target), year_average=average) if target else None

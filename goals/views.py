@@ -17,7 +17,7 @@ from goals.exports import download
 from goals.history import parse_view
 from goals.local_indicators import is_comparable
 from goals.page_cache import cached_page
-from goals.pages import choose_goal_set, current_goal_set
+from goals.pages import choose_goal_set, current_goal_set, without_own_goals
 from goals.progress import rule_text
 from goals.roles import Action, may
 from goals.status import IndicatorPanel, StatusPage, status_page
@@ -26,6 +26,8 @@ from indicators.suppression import rule_text as suppression_rule_text
 from municipalities.models import Area
 
 EXPORT_FORMATS = {"csv", "xlsx"}
+# Lov nr. 1656 af 30. december 2024, which abolished the minister's yearly goals (its ELI address on Retsinformation).
+LAW_ENDING_MINISTERIAL_GOALS = "https://www.retsinformation.dk/eli/lta/2024/1656"
 COMPARISON_CHARTS = {"fordeling", "udvikling"}
 
 
@@ -63,6 +65,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "goals": goals,
         "municipalities": Area.objects.municipalities(),
         "indicators": indicators,
+        "law_url": LAW_ENDING_MINISTERIAL_GOALS,
     }
     return render(request, "goals/home.html", context)
 
@@ -93,7 +96,7 @@ def pick_municipality(request: HttpRequest) -> HttpResponse:
 def _status(request: HttpRequest, slug: str, *, drafts: bool = False) -> tuple[StatusPage, list]:
     """The status page; with the local drafts only when asked (the page itself) and the user may read them."""
     area = get_object_or_404(Area.objects.select_related("region"), kind=Area.Kind.MUNICIPALITY, slug=slug)
-    goal_set, goal_sets, notices = choose_goal_set(request.GET.get("aar"))
+    goal_set, goal_sets, notices = choose_goal_set(request.GET.get("aar"), area)
     if goal_set is None:
         raise Http404(_("Der er ingen mål endnu."))
     all_years, view_notices = parse_view(request.GET.get("visning"))
@@ -124,6 +127,8 @@ def municipality(request: HttpRequest, slug: str) -> HttpResponse:
         "suppression_rule": suppression_rule_text(),
         "can_edit_plan": may(request.user, Action.EDIT_PLAN, page.municipality),
         "can_make_snapshot": may(request.user, Action.MAKE_SNAPSHOT, page.municipality),
+        "can_edit_goal_set": may(request.user, Action.EDIT_GOAL_SET, page.municipality),
+        "without_own_goals": without_own_goals(goal_sets),
         # The quick switch to another municipality's page in the same year.
         "municipalities": Area.objects.municipalities(),
         "switch_year": page.goal_set.year,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -42,6 +44,7 @@ class Area(models.Model):
         MUNICIPALITY = "municipality", _("Kommune")
         REGION = "region", _("Region")
         RAR = "rar", _("RAR-område")
+        COUNCIL = "council", _("Regionalt beskæftigelsesråd")
         COUNTRY = "country", _("Hele landet")
 
     kind = models.CharField(_("type"), max_length=16, choices=Kind.choices)
@@ -82,6 +85,15 @@ class Area(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("municipality", kwargs={"slug": self.slug})
 
+    @property
+    def group_name(self) -> str:
+        """A regional group as people name it ("RAR Østjylland", "Regionalt beskæftigelsesråd Midtjylland")."""
+        if self.kind == Area.Kind.RAR:
+            return _("RAR %(name)s") % {"name": self.name}
+        if self.kind == Area.Kind.COUNCIL:
+            return _("Regionalt beskæftigelsesråd %(name)s") % {"name": self.name}
+        return self.name
+
     def clean(self) -> None:
         if self.region_id and self.region.kind != Area.Kind.REGION:
             raise ValidationError({"region": _("Regionen skal være et område af typen region.")})
@@ -100,18 +112,41 @@ def _in_force(memberships: list[RarMembership], year: int) -> RarMembership | No
     return min(memberships, key=lambda m: m.valid_from, default=None)
 
 
-class RarMembershipQuerySet(models.QuerySet):
-    def regional_groups(self, *, year: int) -> dict[int, Area]:
-        """Each municipality's regional group (its RAR area) in a year: municipality id → group area.
+GROUP_KINDS = ("rar", "council")
 
-        The one place that answers "which group is municipality M in, in year P": the status page, the
-        comparison page and every other reader ask here.
-        """
+
+@dataclass
+class RegionalTimeline:
+    """Every municipality's memberships, read once: which group it is in, in any year (see _in_force)."""
+
+    by_municipality: dict[int, list[RarMembership]]
+
+    def in_year(self, year: int, *, kind: str | None = None) -> dict[int, Area]:
+        """Each municipality's group in the year (only groups of `kind` when given): municipality id → group."""
+        result = {}
+        for m_id, memberships in self.by_municipality.items():
+            found = _in_force([m for m in memberships if kind is None or m.rar.kind == kind], year)
+            if found is not None:
+                result[m_id] = found.rar
+        return result
+
+
+class RarMembershipQuerySet(models.QuerySet):
+    def timeline(self) -> RegionalTimeline:
+        """All memberships in one query, to ask for groups in several years (a chart spanning 2024 and 2025)."""
         by_municipality: dict[int, list[RarMembership]] = {}
         for membership in self.select_related("rar"):
             by_municipality.setdefault(membership.municipality_id, []).append(membership)
-        groups = {m_id: _in_force(memberships, year) for m_id, memberships in by_municipality.items()}
-        return {m_id: membership.rar for m_id, membership in groups.items() if membership is not None}
+        return RegionalTimeline(by_municipality)
+
+    def regional_groups(self, *, year: int, kind: str | None = None) -> dict[int, Area]:
+        """Each municipality's regional group in a year: municipality id → group area.
+
+        The one place that answers "which group is municipality M in, in year P" (its RAR area until 2024, its
+        regional council from 2025): the status page, the comparison page and every other reader ask here.
+        `kind` keeps to one kind of group (the RAR areas of a table published per RAR area).
+        """
+        return self.timeline().in_year(year, kind=kind)
 
     def regional_group_of(self, municipality: Area, *, year: int) -> Area | None:
         """One municipality's regional group (its RAR area) in a year, or None when it has no membership."""
@@ -119,14 +154,17 @@ class RarMembershipQuerySet(models.QuerySet):
 
 
 class RarMembership(models.Model):
-    """A municipality's membership of a regional labour-market council (RAR) area; editable data."""
+    """A municipality's membership of a regional group in some years; editable data.
+
+    The group is a RAR area (2015–2024) or, from 2025, a regional employment council (one per region).
+    """
 
     rar = models.ForeignKey(
         Area,
-        verbose_name=_("RAR-område"),
+        verbose_name=_("RAR-område eller regionalt beskæftigelsesråd"),
         on_delete=models.CASCADE,
         related_name="rar_members",
-        limit_choices_to={"kind": "rar"},
+        limit_choices_to={"kind__in": GROUP_KINDS},
     )
     municipality = models.ForeignKey(
         Area,
@@ -160,8 +198,8 @@ class RarMembership(models.Model):
 
     def clean(self) -> None:
         errors = {}
-        if self.rar_id and self.rar.kind != Area.Kind.RAR:
-            errors["rar"] = _("Vælg et RAR-område.")
+        if self.rar_id and self.rar.kind not in GROUP_KINDS:
+            errors["rar"] = _("Vælg et RAR-område eller et regionalt beskæftigelsesråd.")
         if self.municipality_id and self.municipality.kind != Area.Kind.MUNICIPALITY:
             errors["municipality"] = _("Vælg en kommune.")
         if errors:

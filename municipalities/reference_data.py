@@ -25,6 +25,11 @@ REGION_CODES = {
 COUNTRY_NAME = "Hele landet"
 # RAR areas 2015–2024 (eight councils); from 2025 the five regional councils replace them.
 RAR_VALID_FROM, RAR_VALID_TO = 2015, 2024
+# The five regional employment councils from 2025, one per region, named for it (§ 28 after lov nr. 1656 af
+# 30. december 2024). The law lists every municipality of its region except Bornholm, whose cover is not known:
+# Bornholm keeps RAR Bornholm (the nearest membership in time) until an admin records another.
+COUNCIL_VALID_FROM = 2025
+NOT_IN_A_COUNCIL = {"Bornholm"}
 
 
 _DANISH_LETTERS = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "Æ": "Ae", "Ø": "Oe", "Å": "Aa"})
@@ -37,7 +42,7 @@ def danish_slug(name: str) -> str:
 
 @dataclass
 class LoadResult:
-    """What one load did: areas per kind (created, updated) and RAR memberships, counted apart."""
+    """What one load did: areas per kind (created, updated) and regional group memberships, counted apart."""
 
     created_by_kind: Counter[str] = field(default_factory=Counter)
     updated_by_kind: Counter[str] = field(default_factory=Counter)
@@ -61,7 +66,7 @@ class LoadResult:
             if self.created_by_kind[kind]
         ]
         created = f"{self.created} created" + (f" ({', '.join(parts)})" if parts else "")
-        return f"areas {created}, {self.updated} updated; RAR memberships {self.memberships_created} created"
+        return f"areas {created}, {self.updated} updated; regional group memberships {self.memberships_created} created"
 
 
 _KIND_LABELS = {
@@ -69,6 +74,7 @@ _KIND_LABELS = {
     Area.Kind.REGION: "regions",
     Area.Kind.MUNICIPALITY: "municipalities",
     Area.Kind.RAR: "RAR areas",
+    Area.Kind.COUNCIL: "regional councils",
 }
 
 
@@ -89,7 +95,7 @@ def _upsert(kind: str, code: str, name: str, region: Area | None = None) -> tupl
 
 @transaction.atomic
 def load_reference_areas() -> LoadResult:
-    """Create or update the country, 5 regions, 98 municipalities, 8 RAR areas and their memberships."""
+    """Create or update the country, 5 regions, 98 municipalities, 8 RAR areas, 5 councils and their memberships."""
     result = LoadResult()
 
     def upsert(kind: str, code: str, name: str, region: Area | None = None) -> Area:
@@ -121,4 +127,12 @@ def load_reference_areas() -> LoadResult:
             defaults={"valid_to": RAR_VALID_TO},
         )
         result.memberships_created += created
+    for region_name, region in regions.items():
+        council = upsert(Area.Kind.COUNCIL, region.code, region_name.removeprefix("Region "))
+        for area in municipalities.values():
+            if area.region_id == region.id and area.name not in NOT_IN_A_COUNCIL:
+                _, created = RarMembership.objects.get_or_create(
+                    rar=council, municipality=area, valid_from=COUNCIL_VALID_FROM
+                )
+                result.memberships_created += created
     return result

@@ -10,7 +10,7 @@ from municipalities.models import Area, RarMembership
 
 def _move_randers_to_nordjylland_2021_2022(randers: Area) -> None:
     """Randers in Østjylland 2015–2020, in Nordjylland 2021–2022, and in no group after (none covers 2024)."""
-    RarMembership.objects.filter(municipality=randers).update(valid_to=2020)
+    RarMembership.objects.filter(municipality=randers, rar__kind=Area.Kind.RAR).update(valid_to=2020)
     RarMembership.objects.create(
         rar=Area.objects.get(kind=Area.Kind.RAR, name="Nordjylland"),
         municipality=randers,

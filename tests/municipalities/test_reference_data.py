@@ -1,3 +1,4 @@
+from collections import Counter
 from io import StringIO
 
 import pytest
@@ -31,9 +32,35 @@ def test_load_reference_areas_creates_98_municipalities_5_regions_8_rar_and_the_
 def test_every_municipality_has_a_region_and_exactly_one_rar_area():
     load_reference_areas()
 
-    for municipality in Area.objects.municipalities().prefetch_related("rar_memberships"):
+    for municipality in Area.objects.municipalities().prefetch_related("rar_memberships__rar"):
         assert municipality.region.kind == Area.Kind.REGION
-        assert len(municipality.rar_memberships.all()) == 1, municipality.name
+        rar = [m for m in municipality.rar_memberships.all() if m.rar.kind == Area.Kind.RAR]
+        assert len(rar) == 1 and (rar[0].valid_from, rar[0].valid_to) == (2015, 2024), municipality.name
+
+
+def test_from_2025_every_municipality_but_bornholm_is_in_its_regions_council():
+    load_reference_areas()
+
+    groups = RarMembership.objects.regional_groups(year=2025)
+
+    councils = Area.objects.filter(kind=Area.Kind.COUNCIL)
+    assert sorted(c.group_name for c in councils) == [
+        f"Regionalt beskæftigelsesråd {name}"
+        for name in ["Hovedstaden", "Midtjylland", "Nordjylland", "Sjælland", "Syddanmark"]
+    ]
+    members = Counter(group.name for group in groups.values() if group.kind == Area.Kind.COUNCIL)
+    # The law's lists: 11, 19, 22, 17 and 28 municipalities (Hovedstaden without Bornholm).
+    assert members == {
+        "Nordjylland": 11,
+        "Midtjylland": 19,
+        "Syddanmark": 22,
+        "Sjælland": 17,
+        "Hovedstaden": 28,
+    }
+    for municipality in Area.objects.municipalities().exclude(name="Bornholm"):
+        assert f"Region {groups[municipality.id].name}" == municipality.region.name
+    bornholm = Area.objects.get(kind=Area.Kind.MUNICIPALITY, name="Bornholm")
+    assert groups[bornholm.id].group_name == "RAR Bornholm"
 
 
 def test_randers_is_in_region_midtjylland_and_rar_oestjylland():
@@ -48,12 +75,18 @@ def test_randers_is_in_region_midtjylland_and_rar_oestjylland():
 def test_load_reference_areas_counts_areas_per_kind_and_memberships_apart():
     result = load_reference_areas()
 
-    assert dict(result.created_by_kind) == {"country": 1, "region": 5, "municipality": 98, "rar": 8}
-    assert result.created == Area.objects.count() == 112
-    assert result.memberships_created == RarMembership.objects.count() == 98
+    assert dict(result.created_by_kind) == {
+        "country": 1,
+        "region": 5,
+        "municipality": 98,
+        "rar": 8,
+        "council": 5,
+    }
+    assert result.created == Area.objects.count() == 117
+    assert result.memberships_created == RarMembership.objects.count() == 98 + 97
     assert result.summary() == (
-        "areas 112 created (1 country, 5 regions, 98 municipalities, 8 RAR areas), 0 updated; "
-        "RAR memberships 98 created"
+        "areas 117 created (1 country, 5 regions, 98 municipalities, 8 RAR areas, 5 regional councils), 0 updated; "
+        "regional group memberships 195 created"
     )
 
 
@@ -65,10 +98,12 @@ def test_reference_data_command_prints_the_true_number_of_areas():
 
     first, second = out.getvalue().splitlines()
     assert first.startswith(
-        "Reference data: areas 112 created (1 country, 5 regions, 98 municipalities, 8 RAR"
+        "Reference data: areas 117 created (1 country, 5 regions, 98 municipalities, 8 RAR"
     )
     assert "210" not in first
-    assert second.startswith("Reference data: areas 0 created, 0 updated; RAR memberships 0 created;")
+    assert second.startswith(
+        "Reference data: areas 0 created, 0 updated; regional group memberships 0 created;"
+    )
 
 
 def test_loading_reference_areas_twice_changes_nothing():
