@@ -46,5 +46,6 @@ urlpatterns += i18n_patterns(
     path("embed/kommune/<slug:slug>/<slug:code>/", goal_views.municipality_embed, name="municipality_embed"),
     path("embed/sammenlign/<slug:code>/", goal_views.comparison_embed, name="comparison_embed"),
     path("admin/", admin.site.urls),
+    path("", include("notifications.urls")),
     prefix_default_language=False,
 )

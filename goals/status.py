@@ -103,25 +103,27 @@ def _indicator_queryset():
     return Indicator.objects.select_related("table", "base_indicator").defer("table__metadata")
 
 
-def status_page(*, municipality: Area, goal_set: GoalSet) -> StatusPage:
-    """Everything the status page shows for one municipality and year, in a fixed number of queries."""
-    plan = (
-        Plan.objects.filter(municipality=municipality, goal_set=goal_set)
-        .prefetch_related(
-            Prefetch(
-                "plan_goals",
-                queryset=PlanGoal.objects.prefetch_related(
-                    Prefetch(
-                        "targets",
-                        queryset=Target.objects.select_related(
-                            "indicator__table", "indicator__base_indicator"
-                        ).defer("indicator__table__metadata"),
-                    )
-                ),
-            )
+def status_page(*, municipality: Area, goal_set: GoalSet, include_drafts: bool = False) -> StatusPage:
+    """Everything the status page shows for one municipality and year, in a fixed number of queries.
+
+    A plan not yet adopted is shown only with include_drafts (the municipality's own users: goals.roles).
+    """
+    plans = Plan.objects.filter(municipality=municipality, goal_set=goal_set)
+    if not include_drafts:
+        plans = plans.filter(status=Plan.Status.ADOPTED)
+    plan = plans.prefetch_related(
+        Prefetch(
+            "plan_goals",
+            queryset=PlanGoal.objects.prefetch_related(
+                Prefetch(
+                    "targets",
+                    queryset=Target.objects.select_related(
+                        "indicator__table", "indicator__base_indicator"
+                    ).defer("indicator__table__metadata"),
+                )
+            ),
         )
-        .first()
-    )
+    ).first()
     goals = list(
         goal_set.goals.order_by("number").prefetch_related(
             Prefetch("indicators", queryset=_indicator_queryset())
@@ -138,7 +140,7 @@ def status_page(*, municipality: Area, goal_set: GoalSet) -> StatusPage:
     ids = set(indicators)
     areas = {municipality.id, country.id} | set(rar_members) | ({rar.id} if rar else set())
     # The chart window: the year before the goal year (baselines, change from a year before) and the year itself.
-    start, end = date(goal_set.year - 1, 1, 1), date(goal_set.year, 12, 31)
+    start, end = chart_window(goal_set.year)
     window = {"indicator_ids": ids, "area_ids": areas, "start": start, "end": end}
     store = SeriesStore.from_rows(list(Observation.objects.for_municipality_page(**window)))
     store.fetched_at = dict(Observation.objects.latest_fetches(**window))
@@ -206,6 +208,19 @@ def target_spec(target: Target) -> TargetSpec:
     )
 
 
+def chart_window(year: int) -> tuple[date, date]:
+    """The values a goal year's page reads: the year before (baselines, change from a year before) and the year."""
+    return date(year - 1, 1, 1), date(year, 12, 31)
+
+
+def target_assessment(target: Target, points: list[Point]) -> Assessment:
+    """A target's status from its area's shown values up to the target period (the page's badge, the mails' too)."""
+    until = target.target_period_start
+    return assess(
+        target=target_spec(target), points=[p for p in points if p.start <= until], unit=target.indicator.unit
+    )
+
+
 def _rar_line(indicator: Indicator, ctx: _Context) -> LineSeries | None:
     """The RAR area's own figure from Jobindsats where the table has it, else its municipalities' median."""
     own = ctx.store.line(
@@ -235,9 +250,8 @@ def _indicator_panel(
         lines.append(store.line(indicator.id, ctx.country.id, name=country_name(), role="country"))
     lines = [line for line in lines if line and line.periods]
     spec = target_spec(target) if target else None
-    until = target.target_period_start if target else None
-    assessment = assess(
-        target=spec, points=[p for p in points if until is None or p.start <= until], unit=unit
+    assessment = (
+        target_assessment(target, points) if target else assess(target=None, points=points, unit=unit)
     )
     country_points = [] if is_count else store.points(indicator.id, ctx.country.id)
     description = describe(

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_exempt
 
@@ -82,12 +83,14 @@ def pick_municipality(request: HttpRequest) -> HttpResponse:
     return render(request, "goals/pick_municipality.html", context, status=200 if found else 404)
 
 
-def _status(request: HttpRequest, slug: str) -> tuple[StatusPage, list]:
+def _status(request: HttpRequest, slug: str, *, drafts: bool = False) -> tuple[StatusPage, list]:
+    """The status page's data; with `drafts`, a plan not yet adopted too for the municipality's own users."""
     area = get_object_or_404(Area.objects.select_related("region"), kind=Area.Kind.MUNICIPALITY, slug=slug)
     goal_set, goal_sets, notices = choose_goal_set(request.GET.get("aar"))
     if goal_set is None:
         raise Http404(_("Der er ingen mål endnu."))
-    page = status_page(municipality=area, goal_set=goal_set)
+    include_drafts = drafts and may(request.user, Action.READ_DRAFTS, area)
+    page = status_page(municipality=area, goal_set=goal_set, include_drafts=include_drafts)
     return page, goal_sets, notices
 
 
@@ -101,7 +104,7 @@ def _panel(page: StatusPage, code: str) -> IndicatorPanel:
 @cached_page
 def municipality(request: HttpRequest, slug: str) -> HttpResponse:
     """The jobcenter chief's status page: per goal the plan, and per indicator chart, status and table."""
-    page, goal_sets, notices = _status(request, slug)
+    page, goal_sets, notices = _status(request, slug, drafts=True)
     context = {
         "page": page,
         "area": page.municipality,
@@ -115,14 +118,17 @@ def municipality(request: HttpRequest, slug: str) -> HttpResponse:
         "municipalities": Area.objects.municipalities(),
         "switch_year": page.goal_set.year,
     }
-    return render(request, "goals/municipality.html", context)
+    response = render(request, "goals/municipality.html", context)
+    if page.plan is not None and page.plan.status != page.plan.Status.ADOPTED:
+        add_never_cache_headers(response)  # a draft is personal: never stored, not by the page cache either
+    return response
 
 
 def municipality_export(request: HttpRequest, slug: str, code: str, fmt: str) -> HttpResponse:
     """One status-page chart's numbers as CSV or .xlsx."""
     if fmt not in EXPORT_FORMATS:
         raise Http404(_("Ukendt filformat."))
-    page, _goal_sets, _notices = _status(request, slug)
+    page, _goal_sets, _notices = _status(request, slug, drafts=True)
     panel = _panel(page, code)
     filename = f"{page.municipality.slug}-{code}-{page.goal_set.year}"
     return download(panel.table, fmt=fmt, filename=filename, source=panel.source)
