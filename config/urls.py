@@ -6,6 +6,7 @@ from django.contrib.auth.views import LogoutView
 from django.http import HttpRequest, HttpResponsePermanentRedirect
 from django.templatetags.static import static
 from django.urls import include, path
+from django.views.decorators.http import require_safe
 
 from config.health import healthz
 from goals import api as goal_api
@@ -13,6 +14,7 @@ from goals import plan_edit
 from goals import views as goal_views
 
 
+@require_safe
 def favicon(request: HttpRequest) -> HttpResponsePermanentRedirect:
     """Browsers ask for /favicon.ico whatever a page links (the admin, files): send them to the static icon."""
     return HttpResponsePermanentRedirect(static("favicon.ico"))

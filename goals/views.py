@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_exempt
+from django.views.decorators.http import require_safe
 
 from goals.comparison import GROUPS, comparison_page
 from goals.exports import download
@@ -39,6 +40,7 @@ def locked_out(request: HttpRequest, original_response=None, credentials=None) -
     return render(request, "lockout.html", {"minutes": minutes}, status=429)
 
 
+@require_safe
 @cached_page
 def home(request: HttpRequest) -> HttpResponse:
     """The current year's goals, a municipality picker and the comparable indicators."""
@@ -60,6 +62,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "goals/home.html", context)
 
 
+@require_safe
 def pick_municipality(request: HttpRequest) -> HttpResponse:
     """The municipality search's target: go to the municipality named (name, slug or code), in the same year."""
     query = request.GET.get("kommune", "").strip()
@@ -101,6 +104,7 @@ def _panel(page: StatusPage, code: str) -> IndicatorPanel:
     return panel
 
 
+@require_safe
 @cached_page
 def municipality(request: HttpRequest, slug: str) -> HttpResponse:
     """The jobcenter chief's status page: per goal the plan, and per indicator chart, status and table."""
@@ -124,6 +128,7 @@ def municipality(request: HttpRequest, slug: str) -> HttpResponse:
     return response
 
 
+@require_safe
 def municipality_export(request: HttpRequest, slug: str, code: str, fmt: str) -> HttpResponse:
     """One status-page chart's numbers as CSV or .xlsx."""
     if fmt not in EXPORT_FORMATS:
@@ -134,6 +139,7 @@ def municipality_export(request: HttpRequest, slug: str, code: str, fmt: str) ->
     return download(panel.table, fmt=fmt, filename=filename, source=panel.source)
 
 
+@require_safe
 @embeddable
 @cached_page
 def municipality_embed(request: HttpRequest, slug: str, code: str) -> HttpResponse:
@@ -155,6 +161,7 @@ def _indicator(code: str) -> Indicator:
     return get_object_or_404(Indicator.objects.select_related("table", "base_indicator"), code=code)
 
 
+@require_safe
 @cached_page
 def comparison(request: HttpRequest, code: str) -> HttpResponse:
     """The committee chair's comparison: all municipalities in one period in thirds, and a group over time."""
@@ -169,6 +176,7 @@ def comparison(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "goals/comparison.html", context)
 
 
+@require_safe
 def comparison_export(request: HttpRequest, code: str, chart: str, fmt: str) -> HttpResponse:
     """A comparison chart's numbers ("fordeling" or "udvikling") as CSV or .xlsx."""
     if fmt not in EXPORT_FORMATS or chart not in COMPARISON_CHARTS:
@@ -182,6 +190,7 @@ def comparison_export(request: HttpRequest, code: str, chart: str, fmt: str) -> 
     return download(table, fmt=fmt, filename=f"{code}-{chart}-{page.state.period}", source=source)
 
 
+@require_safe
 @embeddable
 @cached_page
 def comparison_embed(request: HttpRequest, code: str) -> HttpResponse:
