@@ -15,3 +15,4 @@ class Command(BaseCommand):
         call_command("load_reference_data", stdout=self.stdout)
         call_command("demo_data", stdout=self.stdout)
         call_command("load_demo", stdout=self.stdout)
+        call_command("demo_notifications", stdout=self.stdout)
