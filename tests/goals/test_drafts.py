@@ -24,7 +24,9 @@ def draft(demo_plans):
 
 @pytest.fixture
 def chair(committee_chair, randers):
-    ChiefAssignment.objects.create(user=committee_chair, municipality=randers, role=ChiefAssignment.Role.CHAIR)
+    ChiefAssignment.objects.create(
+        user=committee_chair, municipality=randers, role=ChiefAssignment.Role.CHAIR
+    )
     return committee_chair
 
 
@@ -68,7 +70,9 @@ def test_a_draft_page_is_stored_for_nobody_even_without_a_session_cookie(client,
     assert "plan for mål 2." not in page.content.decode()
 
 
-def test_an_adopted_plan_is_still_cached_for_visitors(client, demo_plans, page_cache, django_assert_num_queries):
+def test_an_adopted_plan_is_still_cached_for_visitors(
+    client, demo_plans, page_cache, django_assert_num_queries
+):
     client.get(URL, {"aar": "2024"})
 
     with django_assert_num_queries(1):

@@ -32,5 +32,7 @@ def test_the_demo_subscribes_randers_chief_and_says_where_the_mail_went(share_da
     assert Subscription.objects.get().user.username == "randers-chef"
     [mail_file] = list(mail_folder.iterdir())
     assert "Subject: =?utf-8?" in mail_file.read_text() or "nyt om Randers" in mail_file.read_text()
-    assert "randers-chef <randers-chef@example.invalid> follows Randers; 1 digest(s) sent now" in out.getvalue()
+    assert (
+        "randers-chef <randers-chef@example.invalid> follows Randers; 1 digest(s) sent now" in out.getvalue()
+    )
     assert f"Mails go to {mail_folder.resolve()}" in out.getvalue()

@@ -4,7 +4,9 @@ from notifications.demo import load_demo_notifications
 
 
 class Command(BaseCommand):
-    help = "Subscribe Randers' demo jobcenter chief to Randers and mail the demo pull's digest (for `make run`)."
+    help = (
+        "Subscribe Randers' demo jobcenter chief to Randers and mail the demo pull's digest (for `make run`)."
+    )
 
     def handle(self, *args, **options) -> None:
         result = load_demo_notifications()
