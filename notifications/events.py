@@ -14,7 +14,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from goals.models import Target
+from goals.models import Plan, Target
 from goals.pages import current_goal_set
 from goals.progress import Status
 from indicators.models import IngestionRun, Observation
@@ -58,7 +58,7 @@ def record_round() -> PullRound | None:
 
 
 def page_municipalities(indicator_ids: set[int]) -> dict[int, set[int]]:
-    """Indicator id → the municipalities whose status page shows it: the current goals' or a plan's target."""
+    """Indicator id → the municipalities whose public page shows it: the current goals' or an adopted target's."""
     goal_set = current_goal_set()
     on_every_page = (
         set(goal_set.goals.filter(indicators__in=indicator_ids).values_list("indicators", flat=True))
@@ -67,9 +67,10 @@ def page_municipalities(indicator_ids: set[int]) -> dict[int, set[int]]:
     )
     everyone = set(Area.objects.municipalities().values_list("pk", flat=True))
     shown: dict[int, set[int]] = {i: set(everyone) if i in on_every_page else set() for i in indicator_ids}
-    targeted = Target.objects.filter(indicator_id__in=indicator_ids).values_list(
-        "indicator_id", "plan_goal__plan__municipality_id"
-    )
+    # Adopted plans only: the feed is public, and a draft's targets are its municipality's own business.
+    targeted = Target.objects.filter(
+        indicator_id__in=indicator_ids, plan_goal__plan__status=Plan.Status.ADOPTED
+    ).values_list("indicator_id", "plan_goal__plan__municipality_id")
     for indicator_id, municipality_id in targeted:
         shown[indicator_id].add(municipality_id)
     return shown
