@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.core.exceptions import ObjectDoesNotExist
 
 from config.admin_site import HistoryAdmin
 from config.formsets import BoundedInline
@@ -33,8 +34,12 @@ class MunicipalityData:
     municipality_path: tuple[str, ...] = ()
 
     def municipality_of(self, obj):
-        for name in self.municipality_path:
-            obj = getattr(obj, name) if obj is not None else None
+        """The object's municipality; None (admins only) when there is none to read, as in a deleted plan's history."""
+        try:
+            for name in self.municipality_path:
+                obj = getattr(obj, name) if obj is not None else None
+        except ObjectDoesNotExist:
+            return None
         return obj
 
     def has_module_permission(self, request) -> bool:
