@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.utils.translation import gettext as _
 
 from goals.formatting import (
@@ -108,22 +108,24 @@ def status_page(*, municipality: Area, goal_set: GoalSet, include_drafts: bool =
 
     A plan not yet adopted is shown only with include_drafts (the municipality's own users: goals.roles).
     """
-    plans = Plan.objects.filter(municipality=municipality, goal_set=goal_set)
-    if not include_drafts:
-        plans = plans.filter(status=Plan.Status.ADOPTED)
-    plan = plans.prefetch_related(
-        Prefetch(
-            "plan_goals",
-            queryset=PlanGoal.objects.prefetch_related(
-                Prefetch(
-                    "targets",
-                    queryset=Target.objects.select_related(
-                        "indicator__table", "indicator__base_indicator"
-                    ).defer("indicator__table__metadata"),
-                )
-            ),
+    plan = (
+        Plan.objects.filter(municipality=municipality, goal_set=goal_set)
+        .filter(Q() if include_drafts else Q(status=Plan.Status.ADOPTED))
+        .prefetch_related(
+            Prefetch(
+                "plan_goals",
+                queryset=PlanGoal.objects.prefetch_related(
+                    Prefetch(
+                        "targets",
+                        queryset=Target.objects.select_related(
+                            "indicator__table", "indicator__base_indicator"
+                        ).defer("indicator__table__metadata"),
+                    )
+                ),
+            )
         )
-    ).first()
+        .first()
+    )
     goals = list(
         goal_set.goals.order_by("number").prefetch_related(
             Prefetch("indicators", queryset=_indicator_queryset())
