@@ -119,3 +119,16 @@ def test_a_tampered_token_is_refused(client, subscriber, stranger):
         assert response.status_code == 400
         assert "Linket er ikke gyldigt" in response.content.decode()
     assert Subscription.objects.filter(user=subscriber).exists()
+
+
+def test_the_subscribe_button_carries_a_working_csrf_token(stranger, randers):
+    from django.test import Client
+
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(stranger)
+    page = browser.get("/kommune/randers/").content.decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+
+    assert browser.post("/kommune/randers/abonner/").status_code == 403  # no token: refused
+    assert browser.post("/kommune/randers/abonner/", {"csrfmiddlewaretoken": token}).status_code == 302
+    assert Subscription.objects.filter(user=stranger, municipality=randers).exists()
