@@ -3,8 +3,10 @@
 from django.db import connection
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
 
 
+@require_safe
 @never_cache
 def healthz(request: HttpRequest) -> HttpResponse:
     """200 "ok" when the database answers a trivial query; a database error becomes a 500 as usual."""

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "goals",
     "meetings",
     "local_values",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -206,6 +207,27 @@ PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "0" if DEBUG else 
 if not DEBUG:
     SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", default=True)
     CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", default=True)
+
+# --- E-mail (notifications/) ------------------------------------------------------------------------------
+# SMTP from the environment in production. Under `make run` (DEBUG=1 without EMAIL_HOST) every mail is written as
+# a file to var/mail/ instead, so nothing leaves the machine.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
+EMAIL_TIMEOUT = 30
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Måltavlen <maaltavlen@localhost>")
+EMAIL_FILE_PATH = BASE_DIR / "var" / "mail"
+EMAIL_BACKEND = (
+    "django.core.mail.backends.filebased.EmailBackend"
+    if DEBUG and "EMAIL_HOST" not in os.environ
+    else "django.core.mail.backends.smtp.EmailBackend"
+)
+# The digest waits this long after a pull finishes, so the other pulls of the same schedule tick join its round.
+NOTIFY_DIGEST_DELAY_SECONDS = int(os.environ.get("NOTIFY_DIGEST_DELAY_SECONDS", "120"))
+# Links in mails start with SITE_URL; without it (development) with this.
+NOTIFICATION_FALLBACK_SITE_URL = "http://127.0.0.1:8000"
 
 # --- Page serving: shared page cache, the site's own URL, the proxy in front ---------------------------------
 # CACHE_URL (Redis) holds the rendered pages every gunicorn worker serves and the Celery worker rebuilds after a

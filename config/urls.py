@@ -6,6 +6,7 @@ from django.contrib.auth.views import LogoutView
 from django.http import HttpRequest, HttpResponsePermanentRedirect
 from django.templatetags.static import static
 from django.urls import include, path
+from django.views.decorators.http import require_safe
 
 from config.health import healthz
 from goals import api as goal_api
@@ -13,6 +14,7 @@ from goals import goal_set_edit, plan_edit
 from goals import views as goal_views
 
 
+@require_safe
 def favicon(request: HttpRequest) -> HttpResponsePermanentRedirect:
     """Browsers ask for /favicon.ico whatever a page links (the admin, files): send them to the static icon."""
     return HttpResponsePermanentRedirect(static("favicon.ico"))
@@ -50,5 +52,6 @@ urlpatterns += i18n_patterns(
     path("embed/kommune/<slug:slug>/<slug:code>/", goal_views.municipality_embed, name="municipality_embed"),
     path("embed/sammenlign/<slug:code>/", goal_views.comparison_embed, name="comparison_embed"),
     path("admin/", admin.site.urls),
+    path("", include("notifications.urls")),
     prefix_default_language=False,
 )

@@ -82,6 +82,12 @@ def _personal(request: HttpRequest) -> bool:
     return bool(user is not None and user.is_authenticated)
 
 
+def _never_stored(response: HttpResponse) -> bool:
+    # A view that marked its page personal (a draft plan shown to its municipality's users) is shared with nobody.
+    cache_control = response.get("Cache-Control", "")
+    return "private" in cache_control or "no-store" in cache_control
+
+
 @dataclass(frozen=True)
 class Entry:
     """A rendered page as stored: its data version, when it was built, and its gzip-compressed body."""
@@ -154,7 +160,7 @@ def cached_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
                 not_modified = get_conditional_response(request, etag=entry.etag)
                 return _public_headers(not_modified, entry.etag) if not_modified else entry.response(request)
         response = view(request, *args, **kwargs)
-        if response.status_code != 200 or response.streaming:
+        if response.status_code != 200 or response.streaming or _never_stored(response):
             return response
         return _store(key, version, response).response(request)
 

@@ -24,6 +24,7 @@ class Action(StrEnum):
     READ_DRAFTS = "read_drafts"  # draft plans, draft goal sets and unapproved local values
     MAKE_SNAPSHOT = "make_snapshot"  # freeze the status for a meeting, and make its PDF pack
     DEFINE_SHARED_INDICATOR = "define_shared_indicator"  # not tied to one municipality: admins only
+    RECEIVE_PULL_ALERTS = "receive_pull_alerts"  # mails when pulls fail or the token is refused: admins only
 
 
 KEEPER, CHAIR = "keeper", "chair"
@@ -38,6 +39,7 @@ ALLOWED_ROLES: dict[Action, frozenset[str]] = {
     Action.READ_DRAFTS: frozenset({KEEPER, CHAIR}),
     Action.MAKE_SNAPSHOT: frozenset({KEEPER, CHAIR}),
     Action.DEFINE_SHARED_INDICATOR: frozenset(),
+    Action.RECEIVE_PULL_ALERTS: frozenset(),
 }
 
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -35,6 +36,7 @@ from goals.models import Goal, GoalSet, Plan, PlanGoal, Target
 from goals.progress import (
     Assessment,
     Point,
+    Reading,
     Status,
     TargetSpec,
     assess,
@@ -171,10 +173,12 @@ def status_page(
     """Everything the status page shows for one municipality and year, in a fixed number of queries.
 
     all_years: each chart runs over the whole history with every goal year's target (goals/history.py).
-    with_drafts: also the local values awaiting approval, marked (only for users with READ_DRAFTS there).
+    with_drafts: for the municipality's own users (READ_DRAFTS in goals.roles): a plan not yet adopted, and the
+    local values awaiting approval, marked. Without it only an adopted plan and approved values are shown.
     """
     plan = (
         Plan.objects.filter(municipality=municipality, goal_set=goal_set)
+        .filter(Q() if with_drafts else Q(status=Plan.Status.ADOPTED))
         .prefetch_related(
             Prefetch(
                 "plan_goals",
@@ -197,7 +201,7 @@ def status_page(
     )
     plan_goals = {pg.goal_id: pg for pg in plan.plan_goals.all()} if plan else {}
     # The chart window: the year before the goal year (baselines, change from a year before) and the year itself.
-    start, end = date(goal_set.year - 1, 1, 1), date(goal_set.year, 12, 31)
+    start, end = chart_window(goal_set.year)
     if all_years:
         read_from, read_to = HISTORY_START, history_end(goal_set.year, timezone.localdate())
     else:
@@ -299,6 +303,24 @@ def _in_year(points: list[Point], ctx: _Context) -> list[Point]:
     return [p for p in points if ctx.start <= p.start <= ctx.end]
 
 
+def chart_window(year: int) -> tuple[date, date]:
+    """The values a goal year's page reads: the year before (baselines, change from a year before) and the year."""
+    return date(year - 1, 1, 1), date(year, 12, 31)
+
+
+def target_assessment(target: Target, readings: Sequence[Reading]) -> Assessment:
+    """A target's status from its area's values in the goal year's window (the page's badge, the mails' too).
+
+    A yearly target on a monthly series is measured on 12-month averages (goals.progress).
+    """
+    average = uses_year_average(target_period=target.target_period, readings=readings)
+    spec = figure_spec(target_spec(target), year_average=average)
+    measured = figure_points(readings=readings, year_average=average)
+    return assess(
+        target=spec, points=[p for p in measured if p.start <= spec.target_start], unit=target.indicator.unit
+    )
+
+
 def _indicator_panel(
     goal: Goal, indicator: Indicator, target: Target | None, ctx: _Context
 ) -> IndicatorPanel:
@@ -325,10 +347,12 @@ def _indicator_panel(
     lines = [line for line in lines if line and line.periods]
     spec = figure_spec(target_spec(target), year_average=average) if target else None
     until = spec.target_start if spec else None
-    measured = figure_points(readings=year_cells, year_average=average)
-    assessment = assess(
-        target=spec, points=[p for p in measured if until is None or p.start <= until], unit=unit
-    )
+    if target is not None:
+        assessment = target_assessment(target, year_cells)
+    else:
+        assessment = assess(
+            target=None, points=figure_points(readings=year_cells, year_average=False), unit=unit
+        )
     country_points = [] if is_count else _in_year(store.points(indicator.id, ctx.country.id), ctx)
     description = describe(
         name=indicator.name,

@@ -9,8 +9,10 @@ from django.conf import settings
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_exempt
+from django.views.decorators.http import require_safe
 
 from goals.comparison import GROUPS, comparison_page
 from goals.exports import download
@@ -42,6 +44,7 @@ def locked_out(request: HttpRequest, original_response=None, credentials=None) -
     return render(request, "lockout.html", {"minutes": minutes}, status=429)
 
 
+@require_safe
 @cached_page
 def home(request: HttpRequest) -> HttpResponse:
     """The current year's goals, a municipality picker and the comparable indicators."""
@@ -70,6 +73,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "goals/home.html", context)
 
 
+@require_safe
 def pick_municipality(request: HttpRequest) -> HttpResponse:
     """The municipality search's target: go to the municipality named (name, slug or code), in the same year."""
     query = request.GET.get("kommune", "").strip()
@@ -112,6 +116,7 @@ def _panel(page: StatusPage, code: str) -> IndicatorPanel:
     return panel
 
 
+@require_safe
 @cached_page
 def municipality(request: HttpRequest, slug: str) -> HttpResponse:
     """The jobcenter chief's status page: per goal the plan, and per indicator chart, status and table."""
@@ -133,14 +138,18 @@ def municipality(request: HttpRequest, slug: str) -> HttpResponse:
         "municipalities": Area.objects.municipalities(),
         "switch_year": page.goal_set.year,
     }
-    return render(request, "goals/municipality.html", context)
+    response = render(request, "goals/municipality.html", context)
+    if page.plan is not None and page.plan.status != page.plan.Status.ADOPTED:
+        add_never_cache_headers(response)  # a draft is personal: never stored, not by the page cache either
+    return response
 
 
+@require_safe
 def municipality_export(request: HttpRequest, slug: str, code: str, fmt: str) -> HttpResponse:
     """One status-page chart's numbers as CSV or .xlsx."""
     if fmt not in EXPORT_FORMATS:
         raise Http404(_("Ukendt filformat."))
-    page, _goal_sets, _notices = _status(request, slug)
+    page, _goal_sets, _notices = _status(request, slug, drafts=True)
     panel = _panel(page, code)
     filename = f"{page.municipality.slug}-{code}-{page.goal_set.year}" + (
         "-alle-aar" if page.all_years else ""
@@ -148,6 +157,7 @@ def municipality_export(request: HttpRequest, slug: str, code: str, fmt: str) ->
     return download(panel.table, fmt=fmt, filename=filename, source=panel.source)
 
 
+@require_safe
 @embeddable
 @cached_page
 def municipality_embed(request: HttpRequest, slug: str, code: str) -> HttpResponse:
@@ -182,6 +192,7 @@ class LocalOnly(Http404):
         self.indicator = indicator
 
 
+@require_safe
 @cached_page
 def comparison(request: HttpRequest, code: str) -> HttpResponse:
     """The committee chair's comparison: all municipalities in one period in thirds, and a group over time."""
@@ -201,6 +212,7 @@ def comparison(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "goals/comparison.html", context)
 
 
+@require_safe
 def comparison_export(request: HttpRequest, code: str, chart: str, fmt: str) -> HttpResponse:
     """A comparison chart's numbers ("fordeling" or "udvikling") as CSV or .xlsx."""
     if fmt not in EXPORT_FORMATS or chart not in COMPARISON_CHARTS:
@@ -214,6 +226,7 @@ def comparison_export(request: HttpRequest, code: str, chart: str, fmt: str) -> 
     return download(table, fmt=fmt, filename=f"{code}-{chart}-{page.state.period}", source=source)
 
 
+@require_safe
 @embeddable
 @cached_page
 def comparison_embed(request: HttpRequest, code: str) -> HttpResponse:

@@ -8,7 +8,7 @@ from importlib.metadata import packages_distributions
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-APPS = ("config", "goals", "indicators", "municipalities")
+APPS = ("config", "goals", "indicators", "municipalities", "notifications")
 
 
 def _declared() -> set[str]:

@@ -57,7 +57,9 @@ def _inline_formsets() -> dict[str, type]:
     """Every admin inline's formset class, by model admin and inline."""
     request = RequestFactory().get("/")
     request.user = type(
-        "Superuser", (), {"is_active": True, "is_superuser": True, "has_perm": lambda *a: True}
+        "Superuser",
+        (),
+        {"is_active": True, "is_authenticated": True, "is_superuser": True, "has_perm": lambda *a: True},
     )()
     formsets = {}
     for model, model_admin in admin.site._registry.items():

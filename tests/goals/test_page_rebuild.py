@@ -135,7 +135,8 @@ def test_nothing_is_rebuilt_in_development(share_data, settings, django_capture_
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         finish_a_pull()
 
-    assert callbacks == [] and page_rebuild.rebuild(paths=[URL]) == 0
+    rebuilds = [callback for callback in callbacks if callback.__module__ == page_rebuild.__name__]
+    assert rebuilds == [] and page_rebuild.rebuild(paths=[URL]) == 0
 
 
 # --- The shared cache -----------------------------------------------------------------------------------------

@@ -17,3 +17,4 @@ class Command(BaseCommand):
         call_command("load_demo", stdout=self.stdout)
         call_command("load_local_demo", stdout=self.stdout)
         call_command("demo_meetings", stdout=self.stdout)
+        call_command("demo_notifications", stdout=self.stdout)
