@@ -168,17 +168,23 @@ def _indicator_queryset():
 
 
 def status_page(
-    *, municipality: Area, goal_set: GoalSet, all_years: bool = False, with_drafts: bool = False
+    *,
+    municipality: Area,
+    goal_set: GoalSet,
+    all_years: bool = False,
+    draft_plan: bool = False,
+    draft_values: bool = False,
 ) -> StatusPage:
     """Everything the status page shows for one municipality and year, in a fixed number of queries.
 
     all_years: each chart runs over the whole history with every goal year's target (goals/history.py).
-    with_drafts: for the municipality's own users (READ_DRAFTS in goals.roles): a plan not yet adopted, and the
-    local values awaiting approval, marked. Without it only an adopted plan and approved values are shown.
+    draft_plan: also a plan not yet adopted; draft_values: also the local values awaiting approval, marked. Both
+    only for the municipality's own users (READ_DRAFTS in goals.roles); a meeting snapshot takes the plan as it
+    stands but approved values only. Without them only an adopted plan and approved values are shown.
     """
     plan = (
         Plan.objects.filter(municipality=municipality, goal_set=goal_set)
-        .filter(Q() if with_drafts else Q(status=Plan.Status.ADOPTED))
+        .filter(Q() if draft_plan else Q(status=Plan.Status.ADOPTED))
         .prefetch_related(
             Prefetch(
                 "plan_goals",
@@ -236,7 +242,7 @@ def status_page(
         history=targets_by_year(municipality=municipality, indicator_ids=ids) if all_years else None,
         local_by_goal={g.number: [i for i in local if g.number in (i.serves_goals or [])] for g in goals},
         records=local_records(
-            municipality=municipality, start=read_from, end=read_to, with_drafts=with_drafts
+            municipality=municipality, start=read_from, end=read_to, with_drafts=draft_values
         ),
     )
     panels = [_goal_panel(goal, plan_goals.get(goal.id), ctx) for goal in goals]

@@ -97,15 +97,24 @@ def pick_municipality(request: HttpRequest) -> HttpResponse:
     return render(request, "goals/pick_municipality.html", context, status=200 if found else 404)
 
 
-def _status(request: HttpRequest, slug: str, *, drafts: bool = False) -> tuple[StatusPage, list]:
-    """The status page; with the local drafts only when asked (the page itself) and the user may read them."""
+def _status(
+    request: HttpRequest, slug: str, *, draft_plan: bool = False, draft_values: bool = False
+) -> tuple[StatusPage, list]:
+    """The status page's data; a plan not yet adopted and local values awaiting approval only when asked and the
+    user may read the municipality's drafts (goals.roles)."""
     area = get_object_or_404(Area.objects.select_related("region"), kind=Area.Kind.MUNICIPALITY, slug=slug)
     goal_set, goal_sets, notices = choose_goal_set(request.GET.get("aar"), area)
     if goal_set is None:
         raise Http404(_("Der er ingen mål endnu."))
     all_years, view_notices = parse_view(request.GET.get("visning"))
-    with_drafts = drafts and may(request.user, Action.READ_DRAFTS, area)
-    page = status_page(municipality=area, goal_set=goal_set, all_years=all_years, with_drafts=with_drafts)
+    own = (draft_plan or draft_values) and may(request.user, Action.READ_DRAFTS, area)
+    page = status_page(
+        municipality=area,
+        goal_set=goal_set,
+        all_years=all_years,
+        draft_plan=own and draft_plan,
+        draft_values=own and draft_values,
+    )
     return page, goal_sets, notices + view_notices
 
 
@@ -120,8 +129,9 @@ def _panel(page: StatusPage, code: str) -> IndicatorPanel:
 @cached_page
 def municipality(request: HttpRequest, slug: str) -> HttpResponse:
     """The jobcenter chief's status page: per goal the plan, and per indicator chart, status and table."""
-    # Drafts only here, for the municipality's own users: files, embeds and the API show approved values only.
-    page, goal_sets, notices = _status(request, slug, drafts=True)
+    # Drafts only for the municipality's own users; local values awaiting approval only here, never in files,
+    # embeds or the API.
+    page, goal_sets, notices = _status(request, slug, draft_plan=True, draft_values=True)
     context = {
         "page": page,
         "area": page.municipality,
@@ -149,7 +159,7 @@ def municipality_export(request: HttpRequest, slug: str, code: str, fmt: str) ->
     """One status-page chart's numbers as CSV or .xlsx."""
     if fmt not in EXPORT_FORMATS:
         raise Http404(_("Ukendt filformat."))
-    page, _goal_sets, _notices = _status(request, slug, drafts=True)
+    page, _goal_sets, _notices = _status(request, slug, draft_plan=True)
     panel = _panel(page, code)
     filename = f"{page.municipality.slug}-{code}-{page.goal_set.year}" + (
         "-alle-aar" if page.all_years else ""

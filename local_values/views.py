@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from goals.exports import CSV_TYPE, XLSX_TYPE
 from goals.roles import Action, may
@@ -78,6 +78,7 @@ def signed_in(view):
 
 
 @signed_in
+@require_safe
 def overview(request: HttpRequest, area: Area) -> HttpResponse:
     """The municipality's local indicators, with links to enter, upload, edit and see the history."""
     _require(request, Action.READ_DRAFTS, area)
@@ -244,6 +245,7 @@ def preview(request: HttpRequest, area: Area, code: str) -> HttpResponse:
 
 
 @signed_in
+@require_safe
 def template_file(request: HttpRequest, area: Area, code: str, fmt: str) -> HttpResponse:
     """The upload template: the indicator's periods in words, with empty value (and base) columns."""
     indicator = _indicator(area, code)
@@ -296,6 +298,7 @@ def approvals(request: HttpRequest, area: Area) -> HttpResponse:
 
 
 @signed_in
+@require_safe
 def history(request: HttpRequest, area: Area, code: str) -> HttpResponse:
     """Every entry, approval and rejection of one local indicator in the municipality, with before and after."""
     indicator = _indicator(area, code)

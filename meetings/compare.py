@@ -78,7 +78,7 @@ class Comparison:
 
 def compare_with_today(*, snapshot: Snapshot) -> Comparison:
     """The snapshot's panels, each with every shown value that is different on today's status page."""
-    today = status_page(municipality=snapshot.municipality, goal_set=snapshot.goal_set)
+    today = status_page(municipality=snapshot.municipality, goal_set=snapshot.goal_set, draft_plan=True)
     now = _today_panels(today)
     panels = []
     for goal in frozen_content(snapshot)["goals"]:

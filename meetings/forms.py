@@ -29,3 +29,11 @@ class SnapshotForm(forms.Form):
         choices=[("", _("Ingen mødepakke nu")), *LANGUAGES],
         required=False,
     )
+
+    def __init__(self, *args, municipality, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Only the goal years that apply to this municipality: from 2025 many municipalities have a set per year.
+        applying = GoalSet.objects.applying_to(municipality)
+        self.fields["year"].queryset = GoalSet.objects.filter(pk__in=[g.pk for g in applying]).order_by(
+            "-year"
+        )

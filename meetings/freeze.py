@@ -29,7 +29,7 @@ def freeze_snapshot(
     languages, plan = {}, None
     for language in FROZEN_LANGUAGES:
         with translation.override(language):
-            page = status_page(municipality=municipality, goal_set=goal_set)
+            page = status_page(municipality=municipality, goal_set=goal_set, draft_plan=True)
             languages[language], plan = page_content(page), page.plan
     with transaction.atomic():
         return Snapshot.objects.create(

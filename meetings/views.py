@@ -7,7 +7,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from goals.progress import rule_text
 from goals.roles import Action, may
@@ -39,7 +39,7 @@ def snapshot_list(request: HttpRequest, slug: str) -> HttpResponse:
     """A municipality's snapshots, newest meeting first; plan keepers and chairs freeze a new one here."""
     area = _area(slug)
     can_make = may(request.user, Action.MAKE_SNAPSHOT, area)
-    form = SnapshotForm(request.POST or None, initial={"year": request.GET.get("aar")})
+    form = SnapshotForm(request.POST or None, initial={"year": request.GET.get("aar")}, municipality=area)
     if request.method == "POST":
         if not can_make:
             raise PermissionDenied(
@@ -67,6 +67,7 @@ def _freeze(request: HttpRequest, area: Area, data: dict) -> HttpResponse:
     return redirect(snapshot.get_absolute_url())
 
 
+@require_safe
 def snapshot(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """The status page as shown at the meeting, with a banner saying so."""
     shot = _snapshot(request, slug, pk)
@@ -92,6 +93,7 @@ def _pack_rows(shot: Snapshot) -> list[tuple[str, str, MeetingPack | None]]:
     return [(code, str(name), packs.get(code)) for code, name in LANGUAGES]
 
 
+@require_safe
 def snapshot_compare(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """The snapshot against today's page: revised values, months final since, months added since."""
     shot = _snapshot(request, slug, pk)
@@ -118,6 +120,7 @@ def _pack(request: HttpRequest, slug: str, pk: int, language: str) -> tuple[Snap
     return shot, pack
 
 
+@require_safe
 def pack_page(request: HttpRequest, slug: str, pk: int, language: str) -> HttpResponse:
     """The pack's progress, then its download; a failure in words with a retry button."""
     shot, pack = _pack(request, slug, pk, language)
@@ -132,6 +135,7 @@ def pack_page(request: HttpRequest, slug: str, pk: int, language: str) -> HttpRe
     return render(request, "meetings/pack_page.html", context)
 
 
+@require_safe
 def pack_status(request: HttpRequest, slug: str, pk: int, language: str) -> JsonResponse:
     """The pack's state for the progress page's polling."""
     _shot, pack = _pack(request, slug, pk, language)
@@ -154,6 +158,7 @@ def _pack_message(pack: MeetingPack) -> str:
     return _("Mødepakken laves. Det tager normalt nogle sekunder; siden opdaterer sig selv.")
 
 
+@require_safe
 def pack_download(request: HttpRequest, slug: str, pk: int, language: str) -> HttpResponse:
     """The stored PDF, as made once."""
     shot = _snapshot(request, slug, pk)

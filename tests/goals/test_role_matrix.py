@@ -8,17 +8,21 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
+from django.utils import timezone
 
 from goals.models import ChiefAssignment, Goal, GoalSet, Plan, PlanGoal, Target
-from indicators.models import Indicator
+from indicators.models import Indicator, LocalValue
+from meetings.freeze import freeze_snapshot
 from municipalities.models import Area
 from notifications.models import Subscription
 from notifications.unsubscribe import make_token
@@ -63,6 +67,30 @@ PLAN_POST = {
     "targets-TOTAL_FORMS": "0",
     "targets-INITIAL_FORMS": "0",
 }
+
+
+def _csv_file() -> SimpleUploadedFile:
+    """A fresh upload for each request (a file is read once)."""
+    return SimpleUploadedFile("vaerdier.csv", "periode;værdi\n2023;70,5\n".encode(), "text/csv")
+
+
+LOCAL = "/kommune/randers/lokale-indikatorer/randers-tilfredshed/"
+GOALS_POST = {"goals-TOTAL_FORMS": "0", "goals-INITIAL_FORMS": "0"}
+DEFINE_POST = {
+    "name": "Tilfredshed",
+    "definition": "Andel meget/overvejende tilfredse (borgertilfredshedsmåling)",
+    "unit": "percent",
+    "better_direction": "up",
+    "period_type": "Y",
+    "serves_goals": "1",
+}
+APPROVE = {"entries": "{draft}"}
+REJECT = {"reject": "1", "entry": "{draft}", "reason": "Tallet er fra den forkerte måling."}
+SNAPSHOT_POST = {
+    "meeting_name": "Beskæftigelsesudvalget",
+    "meeting_date": "2025-03-12",
+    "year": "2024",
+}
 MATRIX = [
     # --- Writes ----------------------------------------------------------------------------------------------
     Row("plan editor: save Randers' plan", "/kommune/randers/plan/2024/", "post", PLAN_POST, KEEPER),
@@ -102,7 +130,67 @@ MATRIX = [
         {"post": "yes"},
         ADMIN,
     ),  # noqa: E501
+    Row(
+        "goal sets: create Randers' own 2026 goals",
+        "/kommune/randers/maal/ny/",
+        "post",
+        {"year": "2026"},
+        KEEPER,
+    ),
+    Row("goal sets: edit Randers' own 2025 goals", "/kommune/randers/maal/2025/", "post", GOALS_POST, KEEPER),
+    Row(
+        "local values: define an indicator",
+        "/kommune/randers/lokale-indikatorer/ny/",
+        "post",
+        DEFINE_POST,
+        KEEPER,
+    ),
+    Row("local values: edit its definition", f"{LOCAL}rediger/", "post", DEFINE_POST, KEEPER),
+    Row("local values: enter values", f"{LOCAL}indtast/", "post", {"v_2023": "70,5"}, KEEPER),
+    Row(
+        "local values: approve a draft",
+        "/kommune/randers/lokale-indikatorer/godkend/",
+        "post",
+        APPROVE,
+        KEEPER,
+    ),
+    Row(
+        "local values: reject a draft", "/kommune/randers/lokale-indikatorer/godkend/", "post", REJECT, KEEPER
+    ),
+    Row("local values: upload a file", f"{LOCAL}upload/", "post", {"file": _csv_file}, KEEPER),
+    Row(
+        "local values: confirm an upload", f"{LOCAL}upload/forhaandsvisning/", "post", {"token": "x"}, KEEPER
+    ),
+    Row("meetings: freeze Randers' status", "/kommune/randers/moeder/", "post", SNAPSHOT_POST, RANDERS_USERS),
+    Row(
+        "meetings: make the pack",
+        "/kommune/randers/moeder/{snapshot}/pakke/",
+        "post",
+        {"language": "da"},
+        RANDERS_USERS,
+    ),
     # --- Draft reads ---------------------------------------------------------------------------------------
+    Row(
+        "draft: a local value awaiting approval",
+        "/kommune/randers/?aar=2024",
+        "get",
+        may=RANDERS_USERS,
+        shows="Kladde",
+    ),
+    Row(
+        "draft: the values awaiting approval",
+        "/kommune/randers/lokale-indikatorer/godkend/",
+        "get",
+        may=KEEPER,
+    ),
+    Row("draft: a local indicator's history", f"{LOCAL}historik/", "get", may=RANDERS_USERS, shows="77,5"),
+    Row("draft: a snapshot of a draft plan", "/kommune/randers/moeder/{snapshot}/", "get", may=RANDERS_USERS),
+    Row(
+        "draft: a snapshot compared with today",
+        "/kommune/randers/moeder/{snapshot}/sammenlign/",
+        "get",
+        may=RANDERS_USERS,
+    ),
     Row(
         "draft: Randers' status page",
         "/kommune/randers/?aar=2024",
@@ -183,12 +271,46 @@ def _build_world() -> tuple[dict, dict]:
         target_value=Decimal("7.7"),
     )
     subscription = Subscription.objects.create(user=people["admin"], municipality=aarhus)
+    own_2025 = GoalSet.objects.create(year=2025, municipality=randers)
+    Goal.objects.create(goal_set=own_2025, number=1, title="Randers' eget mål 1")
+    local = Indicator.objects.create(
+        code="randers-tilfredshed",
+        name="Tilfredshed",
+        source=Indicator.Source.LOCAL,
+        municipality=randers,
+        unit=Indicator.Unit.PERCENT,
+        period_type="Y",
+        serves_goals=[1],
+    )
+    # Entered by a second keeper of Randers, so that the keeper persona (and the admin) may approve it.
+    other_keeper = users.create_user("m-keeper-2", "keeper2@example.invalid")
+    ChiefAssignment.objects.create(user=other_keeper, municipality=randers)
+    draft = LocalValue.objects.create(
+        indicator=local,
+        area=randers,
+        period="2024",
+        period_start=date(2024, 1, 1),
+        value=Decimal("77.5"),
+        entered_by=other_keeper,
+        entered_at=timezone.now(),
+    )
+    snapshot = freeze_snapshot(
+        municipality=randers,
+        goal_set=GoalSet.objects.get(year=2024, municipality=None),
+        meeting_name="Beskæftigelsesudvalget",
+        meeting_date=date(2025, 3, 12),
+        made_by=people["keeper of Randers"],
+    )
     names = {
         "token": make_token(user_id=people["admin"].pk),
         "draft_plan": plan.pk,
         "randers": randers.pk,
         "chair_of_aarhus": people["chair of Aarhus"].pk,
         "subscription": subscription.pk,
+        "draft": draft.pk,
+        "snapshot": snapshot.pk,
+        "pk": snapshot.pk,
+        "language": "da",
     }
     return people, names
 
@@ -201,12 +323,15 @@ def _client(people: dict, persona: str) -> Client:
 
 
 def _fill(value, names: dict):
+    if callable(value):
+        return value()
     return value.format(**names) if isinstance(value, str) else value
 
 
 def _granted(row: Row, response) -> bool:
     body = b"" if response.streaming else response.content
-    if response.status_code == 403 or b'id="login-form"' in body:
+    # 404: a draft snapshot is hidden from those who may not read the municipality's drafts.
+    if response.status_code in (403, 404) or b'id="login-form"' in body:
         return False
     if response.status_code in (301, 302) and "/login/" in response.get("Location", ""):
         return False
@@ -238,15 +363,15 @@ SAMPLES = {
 }
 
 
-def _patterns(resolvers, namespace: str = ""):
+def _patterns(resolvers, namespace: str = "", outer: tuple = ()):
     for entry in resolvers:
         if isinstance(entry, URLResolver):
             if entry.namespace == "admin":
                 continue  # the Django admin: only admins change anything there (rows above sample it)
             inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
-            yield from _patterns(entry.url_patterns, inner)
+            yield from _patterns(entry.url_patterns, inner, (*outer, *entry.pattern.converters))
         elif isinstance(entry, URLPattern) and entry.name:
-            yield f"{namespace}{entry.name}", list(entry.pattern.converters)
+            yield f"{namespace}{entry.name}", [*outer, *entry.pattern.converters]
 
 
 def _view_name(url: str) -> str:
