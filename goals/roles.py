@@ -61,10 +61,17 @@ def may(user, action: Action, municipality: Area | None = None, *, entered_by_id
         return True
     if municipality is None:
         return False
+    return bool(_roles(user, municipality) & ALLOWED_ROLES[action])
+
+
+def _roles(user, municipality: Area) -> set[str]:
+    """The user's roles in the municipality, read once per user object (one request): a page asks several times."""
     from goals.models import ChiefAssignment  # models import areas; keep this module importable from anywhere
 
-    roles = ChiefAssignment.objects.roles_of(user=user, municipality=municipality)
-    return bool(roles & ALLOWED_ROLES[action])
+    cache = user.__dict__.setdefault("_maaltavlen_roles", {})
+    if municipality.pk not in cache:
+        cache[municipality.pk] = ChiefAssignment.objects.roles_of(user=user, municipality=municipality)
+    return cache[municipality.pk]
 
 
 def municipalities_where(user, action: Action):

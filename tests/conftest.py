@@ -74,3 +74,15 @@ def admin_user(db):
 def stranger(db):
     """A logged-in user with no rights at all."""
     return get_user_model().objects.create_user("stranger-sam", "sam@example.invalid", "pw-sam-123")
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in Danish: a request under /en/ leaves English active in the thread, and reverse() would
+    then build /en/ addresses for the next test."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
