@@ -291,6 +291,8 @@ class Observation(models.Model):
         help_text=_(
             "For lokale indikatorer: den godkendte indtastning (hvem indtastede, hvem godkendte, hvornår)."
         ),
+        # Only the partial index below: a full index would be maintained for every Jobindsats row of a 1M-row pull.
+        db_index=False,
     )
 
     objects = ObservationQuerySet.as_manager()
@@ -314,6 +316,11 @@ class Observation(models.Model):
             models.Index(fields=["indicator", "area", "breakdown", "period_start"], name="obs_series_idx"),
             # Serves comparison pages: one indicator, one period, every area.
             models.Index(fields=["indicator", "period", "breakdown"], name="obs_cross_section_idx"),
+            # Serves "who entered and approved the shown local values" (goals.local_indicators) and SET NULL when an
+            # entry is deleted; partial, so a Jobindsats pull (local_value always NULL) never touches it.
+            models.Index(
+                fields=["local_value"], condition=Q(local_value__isnull=False), name="obs_local_value_idx"
+            ),
         ]
 
     def __str__(self) -> str:
