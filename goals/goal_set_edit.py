@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth import login as auth_login
-from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import PermissionDenied
 from django.forms import modelformset_factory
 from django.http import Http404, HttpRequest, HttpResponse
@@ -14,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from goals.login import log_in_here
 from goals.models import FIRST_OWN_YEAR, Goal, GoalSet
 from goals.own_goals import OwnGoalSetRefused, create_own_goal_set, first_free_year
 from goals.roles import Action, may
@@ -46,15 +45,9 @@ def _municipality(request: HttpRequest, slug: str) -> Area:
 
 
 def _log_in(request: HttpRequest, area: Area) -> HttpResponse:
-    """Log in right here, as on the plan editor (the admin's login refuses plan keepers who are not staff)."""
-    data = request.POST if request.method == "POST" and "login-username" in request.POST else None
-    form = AuthenticationForm(request, data=data, prefix="login")
-    if data is not None and form.is_valid():
-        auth_login(request, form.get_user())
-        return redirect(request.get_full_path())
     heading = _("Log ind for at oprette og rette egne mål for %(name)s") % {"name": area.name}
-    context = {"area": area, "goal_set": None, "form": form, "heading": heading}
-    return render(request, "goals/plan_login.html", context, status=400 if data is not None else 200)
+    context = {"area": area, "goal_set": None, "heading": heading}
+    return log_in_here(request, template="goals/plan_login.html", context=context)
 
 
 def new_goal_set(request: HttpRequest, slug: str) -> HttpResponse:

@@ -7,8 +7,6 @@ from decimal import Decimal
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth import login as auth_login
-from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Model
@@ -21,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from goals.local_indicators import offered_to
+from goals.login import log_in_here
 from goals.models import MAX_TARGETS_PER_PLAN, Goal, GoalSet, Plan, PlanGoal, Target
 from goals.roles import Action, may
 from indicators.models import Indicator
@@ -363,14 +362,9 @@ def edit_plan(request: HttpRequest, slug: str, year: int) -> HttpResponse:
 
 
 def _log_in(request: HttpRequest, area: Area, goal_set: GoalSet) -> HttpResponse:
-    """Log in right here: the admin's login page refuses plan keepers who are not staff."""
-    data = request.POST if request.method == "POST" else None
-    form = AuthenticationForm(request, data=data, prefix="login")
-    if data is not None and form.is_valid():
-        auth_login(request, form.get_user())
-        return redirect(request.get_full_path())
-    context = {"area": area, "goal_set": goal_set, "form": form}
-    return render(request, "goals/plan_login.html", context, status=400 if data is not None else 200)
+    return log_in_here(
+        request, template="goals/plan_login.html", context={"area": area, "goal_set": goal_set}
+    )
 
 
 def _error_links(forms_: list[forms.Form]) -> list[tuple[str, str, str]]:

@@ -6,8 +6,6 @@ import secrets
 from functools import wraps
 
 from django.contrib import messages
-from django.contrib.auth import login as auth_login
-from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
@@ -19,6 +17,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_safe
 
 from goals.exports import CSV_TYPE, XLSX_TYPE
+from goals.login import log_in_here
 from goals.roles import Action, may
 from indicators.models import Indicator, LocalValue
 from local_values import approval, entry, upload
@@ -50,18 +49,7 @@ def _indicator(area: Area, code: str) -> Indicator:
 
 
 def _log_in(request: HttpRequest, area: Area) -> HttpResponse:
-    """Log in right here: the admin's login page refuses plan keepers who are not staff."""
-    data = request.POST if request.method == "POST" else None
-    form = AuthenticationForm(request, data=data, prefix="login")
-    if data is not None and form.is_valid():
-        auth_login(request, form.get_user())
-        return redirect(request.get_full_path())
-    return render(
-        request,
-        "local_values/login.html",
-        {"area": area, "form": form},
-        status=400 if data is not None else 200,
-    )
+    return log_in_here(request, template="local_values/login.html", context={"area": area})
 
 
 def signed_in(view):

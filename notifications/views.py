@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth import login as auth_login
-from django.contrib.auth.forms import AuthenticationForm
 from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
@@ -12,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from goals.login import log_in_here
 from goals.roles import Action, may
 from municipalities.models import Area
 from notifications.models import Subscription
@@ -34,14 +33,7 @@ def subscriptions(request: HttpRequest) -> HttpResponse:
 
 
 def _log_in(request: HttpRequest) -> HttpResponse:
-    data = request.POST if request.method == "POST" else None
-    form = AuthenticationForm(request, data=data, prefix="login")
-    if data is not None and form.is_valid():
-        auth_login(request, form.get_user())
-        return redirect("subscriptions")
-    return render(
-        request, "notifications/login.html", {"form": form}, status=400 if data is not None else 200
-    )
+    return log_in_here(request, template="notifications/login.html", context={}, then="subscriptions")
 
 
 def _refuse_anonymous(request: HttpRequest) -> HttpResponse | None:
