@@ -79,7 +79,11 @@ def _axes(scale: _Scale, unit: str, series: list[LineSeries]) -> list[str]:
     periods = sorted({(s, p) for line in series for s, p in zip(line.starts, line.periods, strict=True)})
     if periods:
         # The first and last labels are anchored inwards, so neither runs off the figure's edge.
-        shown = [(periods[0], "start"), (periods[len(periods) // 2], "middle"), (periods[-1], "end")]
+        # Each of first, middle and last once: with two or three periods they coincide.
+        last = len(periods) - 1
+        indexes = sorted({0, last // 2 if last > 1 else 0, last})
+        anchors = {last: "end", 0: "start"}
+        shown = [(periods[i], anchors.get(i, "middle")) for i in indexes]
         for (start, period), anchor in shown:
             x = scale.x(start)
             parts.append(

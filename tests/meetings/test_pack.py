@@ -150,3 +150,27 @@ def test_chair_freezes_the_live_status_page_and_orders_its_pack_in_one_go(
 
 def test_anonymous_visitors_get_no_freeze_form_on_the_status_page(client, share_data):
     assert 'action="/kommune/randers/moeder/"' not in client.get("/kommune/randers/").content.decode()
+
+
+@pytest.mark.parametrize("count", [1, 2, 3, 7])
+def test_the_packs_chart_names_each_period_on_its_axis_once(count):
+    from datetime import date as day
+    from decimal import Decimal as D
+
+    from indicators.charts import LineSeries
+    from meetings.svg_chart import svg_line_chart
+
+    periods = [str(2018 + i) for i in range(count)]
+    line = LineSeries(
+        name="Randers",
+        role="main",
+        periods=periods,
+        starts=[day(int(p), 1, 1) for p in periods],
+        values=[D(10 + i) for i in range(count)],
+        provisional=[False] * count,
+    )
+    svg = svg_line_chart(unit="percent", series=[line])
+
+    labels = [p for p in periods if f">{p}</text>" in svg]
+    assert labels and all(svg.count(f">{p}</text>") == 1 for p in labels)
+    assert periods[0] in labels and periods[-1] in labels
