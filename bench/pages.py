@@ -163,7 +163,7 @@ def ensure_plans(slug: str) -> None:
     from goals.models import Plan
 
     if not Plan.objects.filter(municipality__slug=slug).exists():
-        created = load_demo_plans().plans_created
+        created = load_demo_plans()
         print(f"Added {created} demo plans with targets (the database had none for {slug}).")
 
 
