@@ -6,6 +6,7 @@ import io
 import shutil
 import subprocess
 import tempfile
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,7 @@ from pypdf import PdfReader
 
 from meetings import pack as pack_module
 from meetings.models import MeetingPack
-from meetings.pack import make_pack, render_pack, request_pack
+from meetings.pack import make_pack, pack_html, render_pack, request_pack
 from tests.conftest import REQUIRE_SERVICES
 
 # Skipped on a newcomer's machine without them; CI installs them and fails rather than skips (REQUIRE_SERVICES).
@@ -174,3 +175,57 @@ def test_the_packs_chart_names_each_period_on_its_axis_once(count):
     labels = [p for p in periods if f">{p}</text>" in svg]
     assert labels and all(svg.count(f">{p}</text>") == 1 for p in labels)
     assert periods[0] in labels and periods[-1] in labels
+
+
+class _LangOfText(HTMLParser):
+    """The language in force (the nearest lang attribute) for each piece of text in a page."""
+
+    VOID = {"img", "br", "meta", "link", "hr", "input", "col", "source", "wbr"}
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stack: list[tuple[str, str | None]] = []
+        self.texts: list[tuple[str, str | None]] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag not in self.VOID:
+            self.stack.append((tag, dict(attrs).get("lang")))
+
+    def handle_endtag(self, tag):
+        while self.stack and self.stack.pop()[0] != tag:
+            pass
+
+    def handle_data(self, data):
+        if data.strip():
+            lang = next((lang for _, lang in reversed(self.stack) if lang), None)
+            self.texts.append((data.strip(), lang))
+
+
+def test_english_pack_marks_every_text_the_municipality_wrote_in_danish(share_data, randers_chair):
+    from datetime import date
+
+    from goals.models import GoalSet, PlanGoal, Target
+    from meetings.freeze import freeze_snapshot
+    from municipalities.models import Area
+
+    plan_goal = PlanGoal.objects.get(plan__goal_set__year=2024, plan__municipality__slug="randers", goal__number=1)
+    Target.objects.create(
+        plan_goal=plan_goal,
+        narrative="Flere samtaler holdes på borgerens egen adresse",
+        target_period="2024",
+        target_value=80,
+    )
+    snapshot = freeze_snapshot(
+        municipality=Area.objects.get(slug="randers"),
+        goal_set=GoalSet.objects.get(year=2024),
+        meeting_name="Beskæftigelsesudvalget",
+        meeting_date=date(2024, 3, 12),
+        made_by=randers_chair,
+    )
+    parser = _LangOfText()
+
+    parser.feed(pack_html(snapshot=snapshot, language="en"))
+
+    written = {"Flere samtaler holdes på borgerens egen adresse", plan_goal.text, plan_goal.goal.text}
+    langs = {text: lang for text, lang in parser.texts if text in written}
+    assert langs == dict.fromkeys(written, "da")

@@ -98,6 +98,22 @@ def test_a_target_leaving_the_track_is_mailed(share, subscriber):
     assert "fra “På rette spor” til “Ikke på rette spor”" in mail.outbox[-1].body
 
 
+def test_a_target_of_a_draft_plan_changing_status_is_no_news(share, subscriber):
+    from goals.models import Plan
+
+    Plan.objects.filter(municipality__slug="randers").update(status=Plan.Status.DRAFT)
+    set_randers_values(share, "9.0")
+    finish_pull(share)
+    tasks.send_digests.delay()
+    set_randers_values(share, "1.0")  # would leave the track, were the plan adopted
+
+    finish_pull(share)
+    tasks.send_digests.delay()
+
+    assert not NotificationEvent.objects.filter(kind=NotificationEvent.Kind.STATUS_CHANGED).exists()
+    assert not any("rette spor" in m.body for m in mail.outbox)
+
+
 def test_a_target_back_on_track_is_mailed_once(share, subscriber):
     set_randers_values(share, "1.0")
     finish_pull(share)
