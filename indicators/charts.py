@@ -16,7 +16,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from indicators.models import Indicator
-from indicators.narrow_charts import narrow_bar, narrow_line
+from indicators.narrow_charts import MODEBAR_ROOM, narrow_bar, narrow_line, title_lift, wrap_text
 from indicators.periods import UnknownPeriodFormat, parse_period, period_label
 
 # role → (colour, line dash, marker symbol); Okabe-Ito.
@@ -39,6 +39,9 @@ LINE_HEIGHT, LINE_BOTTOM = 460, 72
 BAR_HEIGHT, BAR_BOTTOM = 600, 190
 SOURCE_INSET = 8
 EXPORT_WIDTH = 1000
+# A wide chart's title: characters per line at 16 px in the narrowest wide chart (narrow_charts.LINE_BELOW px), and
+# pixels per line.
+WIDE_TITLE_CHARS, WIDE_TITLE_LINE = 62, 21
 
 
 @dataclass(frozen=True)
@@ -177,18 +180,26 @@ def source_annotation(text: str, *, margin: dict) -> dict:
 
 def _layout(*, title: str, source: str, unit: str, height: int, bottom: int) -> dict:
     y_title, percent = value_axis(unit)
-    margin = {"l": 60, "r": 20, "t": 110, "b": bottom}
+    # Wrapped to the narrowest wide chart (below it the narrow layout takes over), one line's room more per line.
+    wrapped, lines = wrap_text(title, WIDE_TITLE_CHARS)
+    margin = {
+        "l": 60,
+        "r": 20,
+        "t": 90 + MODEBAR_ROOM + (lines - 1) * WIDE_TITLE_LINE + title_lift(lines, WIDE_TITLE_LINE),
+        "b": bottom,
+    }
     return {
-        # The title sits at the top of the figure and the legend just above the plot, with room for two
+        # The title sits under the modebar's strip and the legend just above the plot, with room for two
         # legend rows between them, so a long legend never runs into the title.
         "title": {
-            "text": title,
+            "text": wrapped,
             "x": 0,
             "xref": "paper",
             "xanchor": "left",
-            "y": 0.98,
+            "y": 1,
             "yref": "container",
             "yanchor": "top",
+            "pad": {"t": MODEBAR_ROOM + title_lift(lines, WIDE_TITLE_LINE)},
             "font": {"size": 16},
         },
         "separators": separators(),

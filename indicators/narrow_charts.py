@@ -21,10 +21,19 @@ from django.utils.translation import gettext as _
 LINE_BELOW = 640
 BAR_BELOW = 960
 # Characters per wrapped line, and pixels per line, at the narrow font sizes (fits a 320 px card).
-TITLE_CHARS, LEGEND_CHARS, SOURCE_CHARS = 34, 36, 48
+TITLE_CHARS, LEGEND_CHARS, SOURCE_CHARS = 32, 36, 48
 TITLE_LINE, LEGEND_LINE, SOURCE_LINE = 19, 16, 14
 LEGEND_ITEM, LEGEND_PAD = 5, 10  # a legend row is its lines plus this much (with tracegroupgap 2)
 INSET = 8
+# Plotly draws its modebar (download, zoom) over the figure's top right corner: titles start under it, wide and
+# narrow, so a long title never runs under the buttons at any width.
+MODEBAR_ROOM = 38
+
+
+def title_lift(lines: int, line_height: int) -> int:
+    """Pixels to move a wide chart's title of `lines` lines down: Plotly lifts a wrapped title anchored at its top
+    by half a line per extra line (measured in Chromium), which would put its first line under the modebar."""
+    return (lines - 1) * line_height // 2
 TITLE_TOP = 18  # Plotly sets a title's first line by its cap height: this keeps its accents inside the figure
 LINE_PLOT = 260  # a line chart's plot height
 AXIS_LABELS = 28  # the tick labels under the plot
@@ -37,7 +46,7 @@ EXPORT_WIDTH, EXPORT_SCALE = 480, 2  # the narrow PNG: drawn at this width, with
 MAX_NARROW_LABELS = 2
 
 
-def _wrap(text: str, width: int) -> tuple[str, int]:
+def wrap_text(text: str, width: int) -> tuple[str, int]:
     """Text broken into <br>-joined lines of at most `width` characters, and the number of lines."""
     lines = textwrap.wrap(re.sub(r"<br\s*/?>", " ", text), width) or [""]
     return "<br>".join(lines), len(lines)
@@ -50,20 +59,20 @@ def _legend_height(data: list[dict]) -> int:
 
 def _named(trace: dict) -> dict:
     """A trace with its legend name wrapped to the card's width."""
-    return {**trace, "name": _wrap(trace["name"], LEGEND_CHARS)[0]} if trace.get("name") else dict(trace)
+    return {**trace, "name": wrap_text(trace["name"], LEGEND_CHARS)[0]} if trace.get("name") else dict(trace)
 
 
 def _frame(wide: dict, data: list[dict], *, plot: int, left: int, axis: int) -> dict:
     """The narrow layout around a plot of `plot` px: wrapped title on top; labels, legend and source below."""
-    title, title_lines = _wrap(wide["title"]["text"], TITLE_CHARS)
+    title, title_lines = wrap_text(wide["title"]["text"], TITLE_CHARS)
     source_note = wide["annotations"][0]
-    source, source_lines = _wrap(source_note["text"], SOURCE_CHARS)
+    source, source_lines = wrap_text(source_note["text"], SOURCE_CHARS)
     legend = _legend_height(data)
     source_block = INSET + source_lines * SOURCE_LINE + INSET
     margin = {
         "l": left,
         "r": 12,
-        "t": TITLE_TOP + title_lines * TITLE_LINE + 14,
+        "t": MODEBAR_ROOM + TITLE_TOP + title_lines * TITLE_LINE + 14,
         "b": axis + legend + source_block,
     }
     height = margin["t"] + plot + margin["b"]
@@ -78,7 +87,7 @@ def _frame(wide: dict, data: list[dict], *, plot: int, left: int, axis: int) -> 
         "yref": "container",
         "y": 1,
         "yanchor": "top",
-        "pad": {"l": INSET, "t": TITLE_TOP},
+        "pad": {"l": INSET, "t": MODEBAR_ROOM + TITLE_TOP},
         "font": {"size": 14},
     }
     layout["legend"] = {

@@ -229,3 +229,30 @@ def test_phone_chart_of_all_years_is_narrow_marks_every_goal_year_and_passes_axe
     assert page.evaluate(NO_SIDEWAYS_SCROLL, "chart-2-mm17-andel-opkvalificering")
     violations = axe_violations(axe, page)
     assert not violations, violations
+
+
+# Each chart's title box and its modebar's box (the download and zoom buttons Plotly draws in the top right corner).
+TITLE_AND_BUTTONS = """charts => charts.map(chart => {
+    const box = element => { const r = element.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; };
+    return {id: chart.id, title: box(chart.querySelector(".gtitle")), buttons: box(chart.querySelector(".modebar")),
+            chart: box(chart)};
+})"""
+
+
+def overlap(one: list[float], other: list[float]) -> bool:
+    return one[0] < other[2] and other[0] < one[2] and one[1] < other[3] and other[1] < one[3]
+
+
+@pytest.mark.parametrize("width", [320, 390, 700, 1280])
+@pytest.mark.parametrize("path", [STATUS_PAGE, COMPARISON_PAGE])
+def test_a_charts_title_stays_inside_it_and_never_runs_under_its_buttons(page, dashboard_data, path, width):
+    page.set_viewport_size({"width": width, "height": 844})
+    open_with_charts(page, path)
+    for chart in page.locator("div.chart").all():
+        chart.hover()  # the buttons show while the pointer (or a finger) is on the chart
+
+    charts = page.eval_on_selector_all("div.chart", TITLE_AND_BUTTONS)
+
+    assert charts
+    assert [c["id"] for c in charts if overlap(c["title"], c["buttons"])] == []
+    assert [c["id"] for c in charts if not c["chart"][0] <= c["title"][0] <= c["title"][2] <= c["chart"][2]] == []
