@@ -2,6 +2,9 @@
 
 import re
 import struct
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
@@ -279,3 +282,66 @@ def test_time_axes_name_months_in_the_pages_language_not_iso_codes(page, dashboa
 
     ticks = page.locator("#chart-3-mm13-andel-beskaeftigede .xtick text").all_text_contents()
     assert ticks and all(re.fullmatch(month_name, tick) for tick in ticks), ticks
+
+
+FRAME_HEIGHT = "() => document.querySelector('iframe').getBoundingClientRect().height"
+CONTENT_HEIGHT = "() => Math.ceil(document.documentElement.getBoundingClientRect().height)"
+
+
+@pytest.fixture
+def intranet():
+    """Another site on loopback (another origin) whose page holds the HTML put in intranet.body."""
+
+    class Page(BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 - the name http.server calls
+            body = server.body.encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Page)
+    server.body = ""
+    server.url = f"http://127.0.0.1:{server.server_port}/"
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+def frame_fits(page, frame, *, timeout: float = 5.0) -> tuple[float, float]:
+    """Wait until the iframe on the intranet page is as tall as the chart page in it; (frame, content) heights."""
+    deadline = time.monotonic() + timeout
+    while True:
+        outer, inner = page.evaluate(FRAME_HEIGHT), frame.evaluate(CONTENT_HEIGHT)
+        if abs(outer - inner) <= 1 or time.monotonic() > deadline:
+            return outer, inner
+        page.wait_for_timeout(100)
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+@pytest.mark.parametrize("path", [STATUS_PAGE, COMPARISON_PAGE])
+def test_the_embed_code_fits_its_frame_to_the_chart_also_when_the_table_is_opened(
+    page, dashboard_data, intranet, path, width
+):
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(path)
+    code = page.locator(".embed-code textarea").first.input_value()
+    intranet.body = f"<!doctype html><html lang='da'><title>Intranet</title><h1>Vores tal</h1>{code}</html>"
+    page.goto(intranet.url)
+    chart = page.locator("iframe").element_handle().content_frame()
+    chart.wait_for_selector("div.chart")
+    chart.wait_for_function(CHARTS_DRAWN)
+
+    drawn = frame_fits(page, chart)
+    chart.locator("details.data-table summary").click()
+    opened = frame_fits(page, chart)
+
+    assert drawn[0] == pytest.approx(drawn[1], abs=1)
+    assert opened[0] == pytest.approx(opened[1], abs=1) and opened[0] > drawn[0] + 100
+    assert chart.evaluate("document.documentElement.scrollHeight <= window.innerHeight + 1")

@@ -1,5 +1,7 @@
 """Embeds: one chart with title, source and a link back, without the site chrome, allowed in a frame."""
 
+import html
+
 
 def test_status_chart_embed_has_no_site_chrome_and_may_be_framed(client, share_data):
     response = client.get("/embed/kommune/randers/mm17-andel-opkvalificering/", {"aar": "2023"})
@@ -55,3 +57,16 @@ def test_comparison_embed_describes_the_chart_in_words(client, share_data):
 
     description = body.split('id="chart-comparison-description">', 1)[1].split("</p>", 1)[0]
     assert "98 kommuner med tal i" in description and "Randers:" in description
+
+
+def test_the_copied_embed_code_keeps_quotes_and_ampersands_in_the_title_and_address(client, share_data):
+    share_data.name = 'Andel i "job & uddannelse"'
+    share_data.save()
+    body = client.get("/kommune/randers/", {"aar": "2023", "visning": "alle-aar"}).content.decode()
+
+    # What a browser puts in the textarea (and so on the clipboard): the textarea's text, decoded once.
+    textarea = body.split(f'id="chart-2-{share_data.code}-embed"', 1)[1].split(">", 1)[1].split("</textarea>")[0]
+    code = html.unescape(textarea)
+
+    assert 'title="Andel i &quot;job &amp; uddannelse&quot;"' in code
+    assert f'src="http://testserver/embed/kommune/randers/{share_data.code}/?aar=2023&amp;visning=alle-aar"' in code
