@@ -22,6 +22,13 @@ class MaaltavlenAdminSite(admin.AdminSite):
     index_title = _("Administration")
     empty_value_display = EMPTY_VALUE
 
+    def has_permission(self, request) -> bool:
+        """Only admins enter (goals.roles: an active superuser). Django's model permissions, given to a staff user,
+        open nothing here: what a plan keeper or a chair may change is changed on the municipality's own pages."""
+        from goals.roles import is_admin  # goals' models import this module's HistoryAdmin
+
+        return is_admin(request.user)
+
     def register(self, model_or_iterable, admin_class=None, **options) -> None:
         """Register as Django does, with every inline bounded, also those of installed apps (celery beat, axes)."""
         admin_class = admin_class or admin.ModelAdmin
@@ -51,6 +58,17 @@ class ReadableChanges(HistoricalRecordContextHelper):
         if field.choices and not isinstance(value, list):
             return dict(field.flatchoices).get(value, value)
         return super().prepare_delta_change_value(change, value)
+
+
+class RecordAdmin(admin.ModelAdmin):
+    """A record written by the application (observations and their revisions, locally entered values, snapshots):
+    shown in the admin, never added or changed there, so nothing bypasses the revisions and the four eyes."""
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
 
 
 class HistoryAdmin(SimpleHistoryAdmin):

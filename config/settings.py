@@ -101,6 +101,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "indicators.context_processors.data_origin",
                 "goals.page_cache.site_context",
+                "goals.roles.admin_context",
             ],
         },
     },

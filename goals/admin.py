@@ -1,10 +1,8 @@
 from django.contrib import admin
-from django.core.exceptions import ObjectDoesNotExist
 
 from config.admin_site import HistoryAdmin
 from config.formsets import BoundedInline
 from goals.models import MAX_TARGETS_PER_PLAN, ChiefAssignment, Goal, GoalSet, Plan, PlanGoal, Target
-from goals.roles import Action, is_admin, may
 
 # Querysets whose objects' labels (__str__) follow relations: read with them, so a select costs one query, not
 # one per option.
@@ -24,58 +22,6 @@ class LabelledChoices:
         if db_field.related_model in LABELLED and "queryset" not in kwargs:
             kwargs["queryset"] = LABELLED[db_field.related_model]()
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-
-class MunicipalityData:
-    """A municipality's plan data in the admin: goals.roles decides, per object (mix in before the admin class).
-
-    Lists and new objects name no municipality, so only admins reach them; a plan keeper edits in the plan editor.
-    """
-
-    municipality_path: tuple[str, ...] = ()
-
-    def municipality_of(self, obj):
-        """The object's municipality; None (admins only) when there is none to read, as in a deleted plan's history."""
-        try:
-            for name in self.municipality_path:
-                obj = getattr(obj, name) if obj is not None else None
-        except ObjectDoesNotExist:
-            return None
-        return obj
-
-    def has_module_permission(self, request) -> bool:
-        return is_admin(request.user)
-
-    def has_view_permission(self, request, obj=None) -> bool:
-        return may(request.user, Action.READ_DRAFTS, self.municipality_of(obj))
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return may(request.user, Action.EDIT_PLAN, None)
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return may(request.user, Action.EDIT_PLAN, self.municipality_of(obj))
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return may(request.user, Action.EDIT_PLAN, self.municipality_of(obj))
-
-
-class AdminsOnly:
-    """Who holds which role, and the year's goals: only admins change them (goals.roles.is_admin)."""
-
-    def has_module_permission(self, request) -> bool:
-        return is_admin(request.user)
-
-    def has_view_permission(self, request, obj=None) -> bool:
-        return is_admin(request.user)
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return is_admin(request.user)
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return is_admin(request.user)
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return is_admin(request.user)
 
 
 class GoalInline(BoundedInline, LabelledChoices, admin.StackedInline):
@@ -103,17 +49,15 @@ class GoalAdmin(LabelledChoices, HistoryAdmin):
     history_list_display = ["title"]
 
 
-class PlanGoalInline(MunicipalityData, BoundedInline, LabelledChoices, admin.StackedInline):
+class PlanGoalInline(BoundedInline, LabelledChoices, admin.StackedInline):
     model = PlanGoal
     max_num = 20  # one per goal of the year
     extra = 0
     show_change_link = True
-    municipality_path = ("municipality",)  # an inline is asked about its parent, the plan
 
 
 @admin.register(Plan)
-class PlanAdmin(MunicipalityData, HistoryAdmin):
-    municipality_path = ("municipality",)
+class PlanAdmin(HistoryAdmin):
     list_display = ["municipality", "goal_set", "status", "adopted_on"]
     list_filter = ["goal_set", "status", "municipality__region"]
     search_fields = ["municipality__name", "decision_reference"]
@@ -121,8 +65,7 @@ class PlanAdmin(MunicipalityData, HistoryAdmin):
     inlines = [PlanGoalInline]
 
 
-class TargetInline(MunicipalityData, BoundedInline, admin.StackedInline):
-    municipality_path = ("plan", "municipality")  # asked about its parent, the plan goal
+class TargetInline(BoundedInline, admin.StackedInline):
     model = Target
     max_num = MAX_TARGETS_PER_PLAN
     extra = 0
@@ -130,8 +73,7 @@ class TargetInline(MunicipalityData, BoundedInline, admin.StackedInline):
 
 
 @admin.register(PlanGoal)
-class PlanGoalAdmin(MunicipalityData, LabelledChoices, HistoryAdmin):
-    municipality_path = ("plan", "municipality")
+class PlanGoalAdmin(LabelledChoices, HistoryAdmin):
     list_display = ["plan", "goal"]
     list_filter = ["goal__goal_set", "goal__number"]
     search_fields = ["plan__municipality__name", "text"]
@@ -139,8 +81,7 @@ class PlanGoalAdmin(MunicipalityData, LabelledChoices, HistoryAdmin):
 
 
 @admin.register(Target)
-class TargetAdmin(MunicipalityData, LabelledChoices, HistoryAdmin):
-    municipality_path = ("plan_goal", "plan", "municipality")
+class TargetAdmin(LabelledChoices, HistoryAdmin):
     list_display = [
         "plan_goal",
         "indicator",
@@ -155,7 +96,7 @@ class TargetAdmin(MunicipalityData, LabelledChoices, HistoryAdmin):
 
 
 @admin.register(ChiefAssignment)
-class ChiefAssignmentAdmin(AdminsOnly, admin.ModelAdmin):
+class ChiefAssignmentAdmin(admin.ModelAdmin):
     """Admins give users a role in a municipality: plan keeper or committee chair (what each may: goals.roles)."""
 
     list_display = ["municipality", "user", "role"]

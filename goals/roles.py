@@ -48,6 +48,12 @@ def is_admin(user) -> bool:
     return bool(user.is_authenticated and user.is_active and user.is_superuser)
 
 
+def admin_context(request) -> dict[str, bool]:
+    """Template context: whether the signed-in user is an admin (the header links the admin only for them)."""
+    user = getattr(request, "user", None)
+    return {"user_is_admin": user is not None and is_admin(user)}
+
+
 def may(user, action: Action, municipality: Area | None = None, *, entered_by_id: int | None = None) -> bool:
     """Whether the user may take the action in the municipality.
 

@@ -7,7 +7,7 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
-from config.admin_site import HistoryAdmin
+from config.admin_site import HistoryAdmin, RecordAdmin
 from config.formsets import BoundedInline
 from indicators.catalogue import BindingError, bind_indicator, suggested_tables
 from indicators.jobindsats import JobindsatsError
@@ -107,7 +107,9 @@ class ObservationRevisionInline(BoundedInline, admin.TabularInline):
 
 
 @admin.register(Observation)
-class ObservationAdmin(admin.ModelAdmin):
+class ObservationAdmin(RecordAdmin):
+    """Figures as pulled or approved: never edited here, where a change would bypass the revisions."""
+
     list_display = [
         "indicator",
         "area",
@@ -182,7 +184,7 @@ class IngestionRunAdmin(admin.ModelAdmin):
 
 
 @admin.register(ObservationRevision)
-class ObservationRevisionAdmin(admin.ModelAdmin):
+class ObservationRevisionAdmin(RecordAdmin):
     list_display = ["observation", "value", "fetched_at", "replaced_at"]
     list_filter = ["observation__indicator"]
     search_fields = ["observation__area__name", "observation__period"]

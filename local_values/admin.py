@@ -5,11 +5,12 @@ from __future__ import annotations
 from django.contrib import admin
 from django.http import HttpRequest
 
+from config.admin_site import RecordAdmin
 from indicators.models import LocalValue
 
 
 @admin.register(LocalValue)
-class LocalValueAdmin(admin.ModelAdmin):
+class LocalValueAdmin(RecordAdmin):
     """Who entered which value when, and who approved or rejected it: a record, never edited here."""
 
     list_display = (
@@ -27,12 +28,6 @@ class LocalValueAdmin(admin.ModelAdmin):
     search_fields = ("indicator__code", "indicator__name", "area__name", "period")
     list_select_related = ("indicator", "area", "entered_by", "decided_by")
     date_hierarchy = "entered_at"
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
 
     def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
         return False

@@ -4,21 +4,12 @@ from __future__ import annotations
 
 from django.contrib import admin
 
+from config.admin_site import RecordAdmin
 from meetings.models import MeetingPack, Snapshot
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Every field read-only; no adding, no changing (deleting stays with admins)."""
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-
 @admin.register(Snapshot)
-class SnapshotAdmin(ReadOnlyAdmin):
+class SnapshotAdmin(RecordAdmin):
     list_display = [
         "meeting_name",
         "meeting_date",
@@ -34,7 +25,7 @@ class SnapshotAdmin(ReadOnlyAdmin):
 
 
 @admin.register(MeetingPack)
-class MeetingPackAdmin(ReadOnlyAdmin):
+class MeetingPackAdmin(RecordAdmin):
     list_display = ["snapshot", "language", "state", "requested_at", "finished_at"]
     list_filter = ["state", "language"]
     list_select_related = ["snapshot__municipality"]

@@ -1,30 +1,10 @@
 from django.contrib import admin
 
-from goals.roles import is_admin
 from notifications.models import NotificationEvent, Subscription
 
 
-class AdminOnly:
-    """Subscriptions and events concern users and every municipality: admins only (goals.roles)."""
-
-    def has_module_permission(self, request) -> bool:
-        return is_admin(request.user)
-
-    def has_view_permission(self, request, obj=None) -> bool:
-        return is_admin(request.user)
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return is_admin(request.user)
-
-    def has_add_permission(self, request) -> bool:
-        return is_admin(request.user)
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return is_admin(request.user)
-
-
 @admin.register(Subscription)
-class SubscriptionAdmin(AdminOnly, admin.ModelAdmin):
+class SubscriptionAdmin(admin.ModelAdmin):
     list_display = ["user", "municipality", "language", "created_at"]
     list_select_related = ["user", "municipality"]
     search_fields = ["user__username", "municipality__name"]
@@ -32,7 +12,7 @@ class SubscriptionAdmin(AdminOnly, admin.ModelAdmin):
 
 
 @admin.register(NotificationEvent)
-class NotificationEventAdmin(AdminOnly, admin.ModelAdmin):
+class NotificationEventAdmin(admin.ModelAdmin):
     """What was announced: read-only (the mails and the feed already showed it)."""
 
     list_display = ["created_at", "kind", "municipality", "indicator"]

@@ -14,6 +14,7 @@ from django.db import IntegrityError, connection, transaction
 from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
 
+from config.admin_site import RecordAdmin
 from goals.models import MAX_TARGETS_PER_PLAN, Goal, Plan, PlanGoal, Target
 from goals.plan_edit import DUPLICATE_TARGET, TargetFormSet
 from indicators.models import Indicator
@@ -101,7 +102,7 @@ ADMIN_ADD_PAGES_WITH_INLINES = sorted(
     {
         f"{model._meta.app_label}/{model._meta.model_name}"
         for model, model_admin in admin.site._registry.items()
-        if model_admin.inlines
+        if model_admin.inlines and not isinstance(model_admin, RecordAdmin)  # records: nothing added by hand
     }
 )
 

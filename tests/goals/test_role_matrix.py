@@ -13,6 +13,7 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import transaction
@@ -21,7 +22,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.utils import timezone
 
 from goals.models import ChiefAssignment, Goal, GoalSet, Plan, PlanGoal, Target
-from indicators.models import Indicator, LocalValue
+from indicators.models import Indicator, LocalValue, Observation
 from meetings.freeze import freeze_snapshot
 from municipalities.models import Area
 from notifications.models import Subscription
@@ -35,6 +36,7 @@ PERSONAS = (
     "chair of Aarhus",
     "keeper of Randers",
     "staff without permissions",
+    "staff with every model permission",
     "admin",
 )
 SIGNED_IN = frozenset(PERSONAS) - {"anonymous"}
@@ -122,6 +124,27 @@ MATRIX = [
         "post",
         {"status": "draft"},
         ADMIN,
+    ),
+    Row(
+        "admin: change Randers' own goals",
+        "/admin/goals/goalset/{own_2025}/change/",
+        "post",
+        {"year": "2025", "municipality": "{randers}", "goals-TOTAL_FORMS": "0", "goals-INITIAL_FORMS": "0"},
+        ADMIN,
+    ),
+    Row(
+        "admin: change a pulled figure (never by hand: it would bypass the revisions)",
+        "/admin/indicators/observation/{observation}/change/",
+        "post",
+        {"value": "9.9"},
+        NOBODY,
+    ),
+    Row(
+        "admin: add a local value (never by hand: it would bypass the four eyes)",
+        "/admin/indicators/localvalue/add/",
+        "post",
+        {},
+        NOBODY,
     ),
     Row(
         "admin: delete a subscription",
@@ -250,10 +273,15 @@ def _build_world() -> tuple[dict, dict]:
     people = {
         "admin": users.create_superuser("m-admin", "admin@example.invalid", "pw"),
         "staff without permissions": users.create_user("m-staff", "staff@example.invalid", is_staff=True),
+        # Django's own way of letting a user into its admin: only goals.roles decides here, so it opens nothing.
+        "staff with every model permission": users.create_user(
+            "m-perms", "perms@example.invalid", is_staff=True
+        ),
         "keeper of Randers": users.create_user("m-keeper", "keeper@example.invalid"),
         "chair of Randers": users.create_user("m-chair", "chair@example.invalid"),
         "chair of Aarhus": users.create_user("m-aarhus", "aarhus@example.invalid"),
     }
+    people["staff with every model permission"].user_permissions.set(Permission.objects.all())
     users.create_user("matrix-login", "login@example.invalid", "pw-login-123")
     for persona, area, role in (
         ("keeper of Randers", randers, ChiefAssignment.Role.KEEPER),
@@ -310,6 +338,16 @@ def _build_world() -> tuple[dict, dict]:
         "draft": draft.pk,
         "snapshot": snapshot.pk,
         "pk": snapshot.pk,
+        "own_2025": own_2025.pk,
+        "observation": Observation.objects.create(
+            indicator=Indicator.objects.get(code="mm17-andel-opkvalificering"),
+            area=randers,
+            period_type="M",
+            period="2024M01",
+            period_start=date(2024, 1, 1),
+            value=Decimal("4.2"),
+            fetched_at=timezone.now(),
+        ).pk,
         "language": "da",
     }
     return people, names
