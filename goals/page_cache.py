@@ -57,6 +57,16 @@ def data_version() -> str:
         return "|".join(str(value) for value in cursor.fetchone())
 
 
+def request_data_version(request: HttpRequest) -> str | None:
+    """The data version for this request, read once (cached_page may have read it); None while caching is off."""
+    if not settings.PAGE_CACHE_SECONDS:
+        return None
+    version = getattr(request, "data_version", None)
+    if version is None:
+        version = request.data_version = data_version()
+    return version
+
+
 def site_origin(request: HttpRequest) -> str:
     """Scheme and host that absolute URLs on a page start with: SITE_URL, else the request's own."""
     return settings.SITE_URL or f"{request.scheme}://{request.get_host()}"
@@ -153,7 +163,7 @@ def cached_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
             return response
         if request.method != "GET" or not settings.PAGE_CACHE_SECONDS:
             return view(request, *args, **kwargs)
-        key, version = page_key(request), data_version()
+        key, version = page_key(request), request_data_version(request)
         if not request.META.get(REFRESH):
             entry: Entry | None = cache.get(key)
             if entry is not None and (entry.is_fresh(version) or cache.get(REBUILD_PENDING)):
