@@ -19,6 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache, wraps
 from hashlib import sha256
+from typing import TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
@@ -65,6 +66,25 @@ def request_data_version(request: HttpRequest) -> str | None:
     if version is None:
         version = request.data_version = data_version()
     return version
+
+
+T = TypeVar("T")
+
+
+def kept(name: str, version: str | None, build: Callable[[], T], *, refresh: bool = False) -> T:
+    """What build() returns, from the shared cache under this data version and language (built on a miss).
+
+    version None (the cache is off) builds every time; refresh builds and keeps it anew (the background rebuild).
+    Kept no longer than PAGE_CACHE_SECONDS, as the pages are, for what no data version tracks (an area's name).
+    """
+    if version is None:
+        return build()
+    key = f"{name}:" + sha256(f"{version}|{get_language()}".encode()).hexdigest()
+    value = None if refresh else cache.get(key)
+    if value is None:
+        value = build()
+        cache.set(key, value, settings.PAGE_CACHE_SECONDS)
+    return value
 
 
 def site_origin(request: HttpRequest) -> str:

@@ -15,10 +15,8 @@ municipality's own users (a new draft value does not change the data version).
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import replace
 from hashlib import sha256
-from typing import TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
@@ -33,24 +31,6 @@ from goals.progress import rule_text
 from goals.status import StatusPage, status_page
 from indicators.suppression import rule_text as suppression_rule_text
 from municipalities.models import Area
-
-T = TypeVar("T")
-
-
-def kept(name: str, version: str | None, build: Callable[[], T], *, refresh: bool = False) -> T:
-    """What build() returns, from the shared cache under this data version and language (built on a miss).
-
-    version None (the cache is off) builds every time; refresh builds and keeps it anew (the background rebuild).
-    Kept no longer than PAGE_CACHE_SECONDS, as the pages are, for what no data version tracks (an area's name).
-    """
-    if version is None:
-        return build()
-    key = f"{name}:" + sha256(f"{version}|{get_language()}".encode()).hexdigest()
-    value = None if refresh else cache.get(key)
-    if value is None:
-        value = build()
-        cache.set(key, value, settings.PAGE_CACHE_SECONDS)
-    return value
 
 
 def status_data_key(*, version: str, municipality: Area, goal_set: GoalSet, all_years: bool) -> str:

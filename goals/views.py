@@ -21,11 +21,11 @@ from goals.exports import download
 from goals.history import parse_view
 from goals.local_indicators import is_comparable
 from goals.models import GoalSet
-from goals.page_cache import REFRESH, cached_page, request_data_version
+from goals.page_cache import REFRESH, cached_page, kept, request_data_version
 from goals.pages import choose_goal_set, current_goal_set, without_own_goals
 from goals.roles import Action, may
 from goals.status import IndicatorPanel, StatusPage, status_page
-from goals.status_data import goal_sections, kept, public_status_page, public_status_view
+from goals.status_data import goal_sections, public_status_page, public_status_view
 from indicators.models import Indicator
 from indicators.suppression import rule_text as suppression_rule_text
 from municipalities.models import Area
@@ -237,12 +237,13 @@ class LocalOnly(Http404):
 @cached_page
 def comparison(request: HttpRequest, code: str) -> HttpResponse:
     """The committee chair's comparison: all municipalities in one period in thirds, and a group over time."""
+    version = request_data_version(request)
     try:
-        indicator = _indicator(code)
+        indicator = kept(f"comparison-indicator:{code}", version, lambda: _indicator(code))
     except LocalOnly as local:
         context = {"indicator": local.indicator, "area": local.indicator.municipality}
         return render(request, "goals/comparison_local_only.html", context, status=404)
-    page = comparison_page(indicator=indicator, params=request.GET)
+    page = comparison_page(indicator=indicator, params=request.GET, version=version)
     context = {
         "page": page,
         "indicator": page.indicator,
@@ -272,7 +273,9 @@ def comparison_export(request: HttpRequest, code: str, chart: str, fmt: str) -> 
 @cached_page
 def comparison_embed(request: HttpRequest, code: str) -> HttpResponse:
     """The comparison bar chart alone, for intranets and council sites (may be framed)."""
-    page = comparison_page(indicator=_indicator(code), params=request.GET)
+    version = request_data_version(request)
+    indicator = kept(f"comparison-indicator:{code}", version, lambda: _indicator(code))
+    page = comparison_page(indicator=indicator, params=request.GET, version=version)
     if page.bar_figure is None:
         raise Http404(_("Der er ingen tal at vise."))
     back = request.path.replace("/embed", "", 1) + "?" + page.state.query_string()
