@@ -1,13 +1,13 @@
 """A status page's data, kept in the shared cache until the data it shows changes: built once, shown many times.
 
 The page cache (goals/page_cache.py) stores a rendered page under its full path; this stores what the page shows
-(goals.status.StatusPage, with each chart's figure data and table already written out) under what decides it: the
-data version, the municipality, the goal year, the view (one year or all years) and the language — and beside it
-the goals' sections as HTML (for the site's origin, which the embed codes name), the bulk of the page. So a page
-built on demand — a permalink with a parameter the page cache has not seen, a signed-in visitor, an embed of the
-same year — is put together from warm data without going to the database for plans, targets or series, and
-renders only the page's frame. The background rebuild (goals/page_rebuild.py) requests each municipality's pages
-after a pull or an edit, which builds their data here.
+under what decides it: the data version, the municipality, the goal year, the view (one year or all years) and the
+language. Two entries: the page's data (goals.status.StatusPage, for its embeds and downloads), and for the page
+itself its data without the panels together with the goals' sections as HTML (for the site's origin, which the
+embed codes name) — the bulk of the page. So a page built on demand (a permalink with a parameter the page cache
+has not seen, a signed-in visitor, an embed of the same year) is put together from warm data without going to the
+database for plans, targets or series, and renders only the page's frame. The background rebuild
+(goals/page_rebuild.py) requests each municipality's pages after a pull or an edit, which builds them here anew.
 
 Only the public view is kept: a plan not yet adopted and local values awaiting approval are read fresh for the
 municipality's own users (a new draft value does not change the data version).
