@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import Any
 from urllib.parse import urlencode
 
 from django.http import QueryDict
@@ -243,19 +245,24 @@ def _areas() -> list[Area]:
     )
 
 
-def comparison_page(*, indicator: Indicator, params: QueryDict, version: str | None = None) -> ComparisonPage:
+def comparison_page(
+    *, indicator: Indicator, params: QueryDict, version: str | None = None, refresh: bool = False
+) -> ComparisonPage:
     """Everything the comparison page shows, in a fixed number of queries.
 
     version: the data version (goals.page_cache.data_version), under which what no choice on the page changes
     (the areas, the indicator's periods, the regional groups, the next pull) is kept in the shared cache; None
-    reads them all.
+    reads them all. refresh: read and keep them anew (the background rebuild).
     """
-    areas = kept("comparison-areas", version, _areas)
+
+    def kept_here(name: str, build: Callable[[], Any]) -> Any:
+        return kept(name, version, build, refresh=refresh)
+
+    areas = kept_here("comparison-areas", _areas)
     municipalities = sorted((a for a in areas if a.kind == Area.Kind.MUNICIPALITY), key=lambda a: a.name)
     country = next(a for a in areas if a.kind == Area.Kind.COUNTRY)
-    period_rows = kept(
+    period_rows = kept_here(
         f"comparison-periods:{indicator.id}",
-        version,
         lambda: list(Observation.objects.periods_of(indicator_id=indicator.id)),
     )
     periods = [code for code, _start in period_rows]
@@ -266,7 +273,7 @@ def comparison_page(*, indicator: Indicator, params: QueryDict, version: str | N
         return page
     if not periods:
         page.freshness = freshness_of(
-            indicator, fetched_at=None, next_pull=kept("next-pull", version, next_pull_at)
+            indicator, fetched_at=None, next_pull=kept_here("next-pull", next_pull_at)
         )
         return page
     year = dict(period_rows)[state.period].year
@@ -274,10 +281,8 @@ def comparison_page(*, indicator: Indicator, params: QueryDict, version: str | N
     # The period's regional group (RAR until 2024, regional council from 2025); a table published per RAR area
     # keeps to RAR areas, the only groups it has figures for.
     kind = Area.Kind.RAR if page.rar_level else None
-    groups = kept(
-        f"regional-groups:{year}:{kind}",
-        version,
-        lambda: RarMembership.objects.regional_groups(year=year, kind=kind),
+    groups = kept_here(
+        f"regional-groups:{year}:{kind}", lambda: RarMembership.objects.regional_groups(year=year, kind=kind)
     )
     rar_of = {m_id: group.id for m_id, group in groups.items()}
     by_id = {a.id: a for a in areas} | {group.id: group for group in groups.values()}
@@ -309,7 +314,7 @@ def comparison_page(*, indicator: Indicator, params: QueryDict, version: str | N
     page.freshness = freshness_of(
         indicator,
         fetched_at=store.fetched_at.get(indicator.id),
-        next_pull=kept("next-pull", version, next_pull_at),
+        next_pull=kept_here("next-pull", next_pull_at),
     )
     _cross_section(page, store, units, selected, country)
     _development(page, store, selected, country)

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_safe
 
-from goals.comparison import GROUPS, comparison_page
+from goals.comparison import GROUPS, ComparisonPage, comparison_page
 from goals.exports import download
 from goals.history import parse_view
 from goals.local_indicators import is_comparable
@@ -225,6 +225,20 @@ def _indicator(code: str) -> Indicator:
     return indicator
 
 
+def _kept_indicator(request: HttpRequest, code: str) -> Indicator:
+    """_indicator, kept under the data version while the page cache is on."""
+    refresh = bool(request.META.get(REFRESH))
+    version = request_data_version(request)
+    return kept(f"comparison-indicator:{code}", version, lambda: _indicator(code), refresh=refresh)
+
+
+def _comparison(request: HttpRequest, indicator: Indicator) -> ComparisonPage:
+    """The comparison page the query string asks for; what none of its choices changes kept (goals.comparison)."""
+    refresh = bool(request.META.get(REFRESH))
+    version = request_data_version(request)
+    return comparison_page(indicator=indicator, params=request.GET, version=version, refresh=refresh)
+
+
 class LocalOnly(Http404):
     """A municipality's own measure: reported by it alone, so there is nothing to compare."""
 
@@ -237,13 +251,12 @@ class LocalOnly(Http404):
 @cached_page
 def comparison(request: HttpRequest, code: str) -> HttpResponse:
     """The committee chair's comparison: all municipalities in one period in thirds, and a group over time."""
-    version = request_data_version(request)
     try:
-        indicator = kept(f"comparison-indicator:{code}", version, lambda: _indicator(code))
+        indicator = _kept_indicator(request, code)
     except LocalOnly as local:
         context = {"indicator": local.indicator, "area": local.indicator.municipality}
         return render(request, "goals/comparison_local_only.html", context, status=404)
-    page = comparison_page(indicator=indicator, params=request.GET, version=version)
+    page = _comparison(request, indicator)
     context = {
         "page": page,
         "indicator": page.indicator,
@@ -273,9 +286,7 @@ def comparison_export(request: HttpRequest, code: str, chart: str, fmt: str) -> 
 @cached_page
 def comparison_embed(request: HttpRequest, code: str) -> HttpResponse:
     """The comparison bar chart alone, for intranets and council sites (may be framed)."""
-    version = request_data_version(request)
-    indicator = kept(f"comparison-indicator:{code}", version, lambda: _indicator(code))
-    page = comparison_page(indicator=indicator, params=request.GET, version=version)
+    page = _comparison(request, _kept_indicator(request, code))
     if page.bar_figure is None:
         raise Http404(_("Der er ingen tal at vise."))
     back = request.path.replace("/embed", "", 1) + "?" + page.state.query_string()
