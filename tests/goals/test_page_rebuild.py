@@ -106,6 +106,26 @@ def test_a_permalink_no_rebuild_made_is_put_together_from_warm_data(
     assert sections and sections in permalink
 
 
+def test_a_comparison_no_rebuild_made_reads_only_its_own_figures(
+    client,
+    share_data,
+    served_site,
+    randers_pages,
+    django_capture_on_commit_callbacks,
+    django_assert_num_queries,
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        finish_a_pull()
+
+    # The data version, then the chosen period's and series' figures and when they were fetched: the areas, the
+    # indicator's periods and the regional groups were kept by the rebuild of the comparison's default page.
+    with django_assert_num_queries(3):
+        response = client.get("/sammenlign/mm17-andel-opkvalificering/", {"kommune": "randers"})
+
+    assert response.status_code == 200
+    assert 'value="randers" selected' in response.content.decode()
+
+
 def test_an_edited_plan_is_rebuilt_and_shown_to_the_next_visitor(
     client, share_data, served_site, randers_pages, monkeypatch, django_capture_on_commit_callbacks
 ):
