@@ -174,7 +174,10 @@ def municipality(request: HttpRequest, slug: str) -> HttpResponse:
         "without_own_goals": without_own_goals(goal_sets),
         # The quick switch to another municipality's page in the same year.
         "municipality_options": kept(
-            "municipality-options", request_data_version(request), municipality_options
+            "municipality-options",
+            request_data_version(request),
+            municipality_options,
+            refresh=bool(request.META.get(REFRESH)),
         ),
         "switch_year": page.goal_set.year,
     }
