@@ -61,7 +61,7 @@ SECTIONS_TEMPLATE = "goals/includes/goal_sections.html"
 
 
 def goal_sections(*, request: HttpRequest, page: StatusPage) -> SafeString:
-    """The goals' sections of the status page as HTML."""
+    """The status page's overview strip and its goals' sections as HTML."""
     context = {
         "page": page,
         "area": page.municipality,
