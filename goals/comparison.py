@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import Any
 from urllib.parse import urlencode
 
 from django.http import QueryDict
@@ -13,6 +15,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from goals.formatting import as_printed, chart_source, country_name, format_period, format_value
 from goals.freshness import Freshness, freshness_of, next_pull_at
+from goals.page_cache import kept
 from goals.progress import describe
 from goals.series import Cell, ChartTable, SeriesStore, newest_period, table_from_lines
 from indicators.charts import Bar, bar_chart, line_chart
@@ -234,16 +237,34 @@ def share_alternative_for(indicator: Indicator) -> Indicator | None:
     return candidates.filter(base_indicator=indicator).first()
 
 
-def comparison_page(*, indicator: Indicator, params: QueryDict) -> ComparisonPage:
-    """Everything the comparison page shows, in a fixed number of queries."""
-    areas = list(
+def _areas() -> list[Area]:
+    return list(
         Area.objects.filter(
             kind__in=[Area.Kind.MUNICIPALITY, Area.Kind.RAR, Area.Kind.COUNTRY]
         ).select_related("region")
     )
+
+
+def comparison_page(
+    *, indicator: Indicator, params: QueryDict, version: str | None = None, refresh: bool = False
+) -> ComparisonPage:
+    """Everything the comparison page shows, in a fixed number of queries.
+
+    version: the data version (goals.page_cache.data_version), under which what no choice on the page changes
+    (the areas, the indicator's periods, the regional groups, the next pull) is kept in the shared cache; None
+    reads them all. refresh: read and keep them anew (the background rebuild).
+    """
+
+    def kept_here(name: str, build: Callable[[], Any]) -> Any:
+        return kept(name, version, build, refresh=refresh)
+
+    areas = kept_here("comparison-areas", _areas)
     municipalities = sorted((a for a in areas if a.kind == Area.Kind.MUNICIPALITY), key=lambda a: a.name)
     country = next(a for a in areas if a.kind == Area.Kind.COUNTRY)
-    period_rows = list(Observation.objects.periods_of(indicator_id=indicator.id))
+    period_rows = kept_here(
+        f"comparison-periods:{indicator.id}",
+        lambda: list(Observation.objects.periods_of(indicator_id=indicator.id)),
+    )
     periods = [code for code, _start in period_rows]
     state = parse_state(params, municipalities=municipalities, periods=periods)
     page = ComparisonPage(indicator=indicator, state=state, periods=periods, municipalities=municipalities)
@@ -251,13 +272,18 @@ def comparison_page(*, indicator: Indicator, params: QueryDict) -> ComparisonPag
         page.share_alternative = share_alternative_for(indicator)
         return page
     if not periods:
-        page.freshness = freshness_of(indicator, fetched_at=None, next_pull=next_pull_at())
+        page.freshness = freshness_of(
+            indicator, fetched_at=None, next_pull=kept_here("next-pull", next_pull_at)
+        )
         return page
     year = dict(period_rows)[state.period].year
     page.rar_level = indicator.area_level == Indicator.AreaLevel.RAR
     # The period's regional group (RAR until 2024, regional council from 2025); a table published per RAR area
     # keeps to RAR areas, the only groups it has figures for.
-    groups = RarMembership.objects.regional_groups(year=year, kind=Area.Kind.RAR if page.rar_level else None)
+    kind = Area.Kind.RAR if page.rar_level else None
+    groups = kept_here(
+        f"regional-groups:{year}:{kind}", lambda: RarMembership.objects.regional_groups(year=year, kind=kind)
+    )
     rar_of = {m_id: group.id for m_id, group in groups.items()}
     by_id = {a.id: a for a in areas} | {group.id: group for group in groups.values()}
     units = [a for a in areas if a.kind == (Area.Kind.RAR if page.rar_level else Area.Kind.MUNICIPALITY)]
@@ -286,7 +312,9 @@ def comparison_page(*, indicator: Indicator, params: QueryDict) -> ComparisonPag
     window = {"indicator_ids": {indicator.id}, "area_ids": series_ids | {a.id for a in units}}
     store.fetched_at = dict(Observation.objects.latest_fetches(**window, start=start, end=end))
     page.freshness = freshness_of(
-        indicator, fetched_at=store.fetched_at.get(indicator.id), next_pull=next_pull_at()
+        indicator,
+        fetched_at=store.fetched_at.get(indicator.id),
+        next_pull=kept_here("next-pull", next_pull_at),
     )
     _cross_section(page, store, units, selected, country)
     _development(page, store, selected, country)

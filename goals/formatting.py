@@ -19,16 +19,24 @@ def _is_english() -> bool:
     return (get_language() or "da").startswith("en")
 
 
-def format_number(value: Decimal | float, decimals: int = 1) -> str:
-    """A number with the language's separators: 1,234.5 (en) / 1.234,5 (da); halves round up (1,25 → 1,3)."""
+# Danish swaps the English separators: 1,234.5 → 1.234,5 (one pass over the text).
+_DANISH_SEPARATORS = str.maketrans({",": ".", ".": ","})
+
+
+def format_number(value: Decimal | float, decimals: int = 1, *, english: bool | None = None) -> str:
+    """A number with the language's separators: 1,234.5 (en) / 1.234,5 (da); halves round up (1,25 → 1,3).
+
+    english: whether the page is in English, when the caller already knows (a table asks for hundreds of values).
+    """
     text = f"{_rounded(value, decimals):,.{decimals}f}"
-    if _is_english():
+    if _is_english() if english is None else english:
         return text
-    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+    return text.translate(_DANISH_SEPARATORS)
 
 
 def _rounded(value: Decimal | float, decimals: int) -> Decimal:
-    rounded = Decimal(str(value)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    exact = value if isinstance(value, Decimal) else Decimal(str(value))
+    rounded = exact.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
     # -0.04 is printed "0,0", never "-0,0".
     return rounded.copy_abs() if rounded.is_zero() else rounded
 
@@ -53,10 +61,11 @@ def format_value(value: Decimal | float | None, unit: str) -> str:
     """A value with its unit: "4,6 %" (da, with a no-break space) / "4.6%" (en); counts without decimals; None as a dash."""
     if value is None:
         return "–"
-    number = format_number(value, decimals_shown(unit))
+    english = _is_english()
+    number = format_number(value, decimals_shown(unit), english=english)
     if unit == Indicator.Unit.PERCENT:
         # Danish puts a space before %, a non-breaking one so "58,0 %" never breaks across lines.
-        return f"{number}%" if _is_english() else f"{number}\N{NO-BREAK SPACE}%"
+        return f"{number}%" if english else f"{number}\N{NO-BREAK SPACE}%"
     return number
 
 

@@ -19,6 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache, wraps
 from hashlib import sha256
+from typing import TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
@@ -55,6 +56,35 @@ def data_version() -> str:
     with connection.cursor() as cursor:
         cursor.execute(_version_sql())
         return "|".join(str(value) for value in cursor.fetchone())
+
+
+def request_data_version(request: HttpRequest) -> str | None:
+    """The data version for this request, read once (cached_page may have read it); None while caching is off."""
+    if not settings.PAGE_CACHE_SECONDS:
+        return None
+    version = getattr(request, "data_version", None)
+    if version is None:
+        version = request.data_version = data_version()
+    return version
+
+
+T = TypeVar("T")
+
+
+def kept(name: str, version: str | None, build: Callable[[], T], *, refresh: bool = False) -> T:
+    """What build() returns, from the shared cache under this data version and language (built on a miss).
+
+    version None (the cache is off) builds every time; refresh builds and keeps it anew (the background rebuild).
+    Kept no longer than PAGE_CACHE_SECONDS, as the pages are, for what no data version tracks (an area's name).
+    """
+    if version is None:
+        return build()
+    key = f"{name}:" + sha256(f"{version}|{get_language()}".encode()).hexdigest()
+    value = None if refresh else cache.get(key)
+    if value is None:
+        value = build()
+        cache.set(key, value, settings.PAGE_CACHE_SECONDS)
+    return value
 
 
 def site_origin(request: HttpRequest) -> str:
@@ -153,7 +183,7 @@ def cached_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
             return response
         if request.method != "GET" or not settings.PAGE_CACHE_SECONDS:
             return view(request, *args, **kwargs)
-        key, version = page_key(request), data_version()
+        key, version = page_key(request), request_data_version(request)
         if not request.META.get(REFRESH):
             entry: Entry | None = cache.get(key)
             if entry is not None and (entry.is_fresh(version) or cache.get(REBUILD_PENDING)):

@@ -24,6 +24,7 @@ from django.urls import reverse
 from django.utils import translation
 from simple_history.signals import post_create_historical_record
 
+from goals.history import ALL_YEARS, VIEW_PARAMETER
 from goals.models import Goal, GoalSet, Plan, PlanGoal, Target
 from goals.page_cache import REBUILD_PENDING, REFRESH
 from goals.pages import current_of
@@ -41,8 +42,9 @@ HISTORY_MODELS = (Goal, Plan, PlanGoal, Target, Indicator)
 def default_paths() -> list[str]:
     """The pages a visitor reaches from the front page, in both languages, most visited first.
 
-    The front page; every municipality's status page; each comparison page; the embed of each status-page chart
-    for the year the status page shows (the embed code the page offers); each comparison embed.
+    The front page; every municipality's status page, then its chart of all years (as the page's view switch links
+    it); each comparison page; the embed of each status-page chart for the year the status page shows (the embed
+    code the page offers); each comparison embed.
     """
     areas = list(Area.objects.municipalities())
     slugs = [area.slug for area in areas]
@@ -70,6 +72,12 @@ def default_paths() -> list[str]:
         with translation.override(language):
             paths.append(reverse("home"))
             paths += [reverse("municipality", kwargs={"slug": slug}) for slug in slugs]
+            paths += [
+                reverse("municipality", kwargs={"slug": slug})
+                + f"?aar={goal_set.year}&{VIEW_PARAMETER}={ALL_YEARS}"
+                for slug, goal_set in shown.items()
+                if goal_set is not None
+            ]
             paths += [reverse("comparison", kwargs={"code": code}) for code in compared]
     for language, _name in settings.LANGUAGES:
         with translation.override(language):

@@ -21,10 +21,14 @@ def current_goal_set(municipality: Area | None = None) -> GoalSet | None:
 
 
 def choose_goal_set(
-    year: str | None, municipality: Area | None = None
+    year: str | None, municipality: Area | None = None, *, goal_sets: list[GoalSet] | None = None
 ) -> tuple[GoalSet | None, list[GoalSet], list[str]]:
-    """The goal set a `?aar=` asks for, every year's goal set for the selector, and what was ignored (in words)."""
-    goal_sets = GoalSet.objects.applying_to(municipality)
+    """The goal set a `?aar=` asks for, every year's goal set for the selector, and what was ignored (in words).
+
+    goal_sets: the municipality's (GoalSet.objects.applying_to) when already read.
+    """
+    if goal_sets is None:
+        goal_sets = GoalSet.objects.applying_to(municipality)
     default = current_of(goal_sets)
     if not year:
         return default, goal_sets, []

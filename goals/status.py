@@ -6,11 +6,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
+from functools import cached_property
 
 from django.db.models import Prefetch, Q
 from django.utils import timezone
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
+from goals.chart_html import chart_html, table_html
 from goals.formatting import (
     chart_source,
     country_name,
@@ -91,6 +94,18 @@ class IndicatorPanel:
         """The ids of the words that describe the chart: the generated sentence, and the verdicts when shown."""
         ids = f"{self.chart_id}-description"
         return ids + f" {self.chart_id}-verdicts" if self.year_verdicts else ids
+
+    # Built once per panel (and kept with the page's data, goals/status_data.py): the largest parts of the page.
+    @cached_property
+    def chart_element(self) -> SafeString:
+        """The chart's container and its figure data, named by its title, described by its words."""
+        title = self.figure["layout"]["title"]["text"]
+        return chart_html(self.figure, self.chart_id, self.described_by, title)
+
+    @cached_property
+    def table_element(self) -> SafeString:
+        """The numbers behind the chart as a table."""
+        return table_html(self.table)
 
     # The chart's lines and its (baseline, target) markers, as drawn: what a meeting snapshot freezes.
     lines: list[LineSeries] = field(default_factory=list)

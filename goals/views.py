@@ -10,19 +10,22 @@ from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import add_never_cache_headers
+from django.utils.html import format_html_join
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_safe
 
-from goals.comparison import GROUPS, comparison_page
+from goals.comparison import GROUPS, ComparisonPage, comparison_page
 from goals.exports import download
 from goals.history import parse_view
 from goals.local_indicators import is_comparable
-from goals.page_cache import cached_page
+from goals.models import GoalSet
+from goals.page_cache import REFRESH, cached_page, kept, request_data_version
 from goals.pages import choose_goal_set, current_goal_set, without_own_goals
-from goals.progress import rule_text
 from goals.roles import Action, may
 from goals.status import IndicatorPanel, StatusPage, status_page
+from goals.status_data import goal_sections, public_status_page, public_status_view
 from indicators.models import Indicator
 from indicators.suppression import rule_text as suppression_rule_text
 from municipalities.models import Area
@@ -36,6 +39,12 @@ COMPARISON_CHARTS = {"fordeling", "udvikling"}
 def embeddable(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """Any intranet or council site may frame this view: no X-Frame-Options, CSP frame-ancestors * (not 'none')."""
     return xframe_options_exempt(csp_replace({"frame-ancestors": ["*"]})(view))
+
+
+def municipality_options() -> SafeString:
+    """The municipality switch's suggestions as <option> elements, alphabetically (98 of them: written once)."""
+    names = Area.objects.municipalities().values_list("name", flat=True)
+    return format_html_join("", '<option value="{}"></option>', ((name,) for name in names))
 
 
 def locked_out(request: HttpRequest, original_response=None, credentials=None) -> HttpResponse:
@@ -93,29 +102,40 @@ def pick_municipality(request: HttpRequest) -> HttpResponse:
     else:
         message = _("Skriv navnet på en kommune, fx Randers, eller dens kode, fx 730.")
     context = {"message": message, "candidates": found, "switch_query": query[:50], "switch_year": year}
-    context["municipalities"] = Area.objects.municipalities()
+    context["municipality_options"] = municipality_options()
     return render(request, "goals/pick_municipality.html", context, status=200 if found else 404)
 
 
-def _status(
-    request: HttpRequest, slug: str, *, draft_plan: bool = False, draft_values: bool = False
-) -> tuple[StatusPage, list]:
-    """The status page's data; a plan not yet adopted and local values awaiting approval only when asked and the
-    user may read the municipality's drafts (goals.roles)."""
-    area = get_object_or_404(Area.objects.select_related("region"), kind=Area.Kind.MUNICIPALITY, slug=slug)
-    goal_set, goal_sets, notices = choose_goal_set(request.GET.get("aar"), area)
+def _choice(request: HttpRequest, slug: str) -> tuple[Area, GoalSet, list[GoalSet], bool, list[str]]:
+    """The municipality, the goal year asked for, every year's goal set, the view, and what was ignored."""
+    refresh = bool(request.META.get(REFRESH))
+    area, goal_sets = kept(
+        f"status-area:{slug}", request_data_version(request), lambda: _area(slug), refresh=refresh
+    )
+    goal_set, goal_sets, notices = choose_goal_set(request.GET.get("aar"), area, goal_sets=goal_sets)
     if goal_set is None:
         raise Http404(_("Der er ingen mål endnu."))
     all_years, view_notices = parse_view(request.GET.get("visning"))
-    own = (draft_plan or draft_values) and may(request.user, Action.READ_DRAFTS, area)
-    page = status_page(
-        municipality=area,
-        goal_set=goal_set,
-        all_years=all_years,
-        draft_plan=own and draft_plan,
-        draft_values=own and draft_values,
-    )
-    return page, goal_sets, notices + view_notices
+    return area, goal_set, goal_sets, all_years, notices + view_notices
+
+
+def _status(request: HttpRequest, slug: str, *, draft_plan: bool = False) -> tuple[StatusPage, list[str]]:
+    """The status page's data for its files and embeds; a plan not yet adopted only when asked and the user may
+    read the municipality's drafts (goals.roles)."""
+    area, goal_set, _goal_sets, all_years, notices = _choice(request, slug)
+    if draft_plan and may(request.user, Action.READ_DRAFTS, area):
+        page = status_page(municipality=area, goal_set=goal_set, all_years=all_years, draft_plan=True)
+    else:
+        version, refresh = request_data_version(request), bool(request.META.get(REFRESH))
+        page = public_status_page(
+            municipality=area, goal_set=goal_set, all_years=all_years, version=version, refresh=refresh
+        )
+    return page, notices
+
+
+def _area(slug: str) -> tuple[Area, list[GoalSet]]:
+    area = get_object_or_404(Area.objects.select_related("region"), kind=Area.Kind.MUNICIPALITY, slug=slug)
+    return area, GoalSet.objects.applying_to(area)
 
 
 def _panel(page: StatusPage, code: str) -> IndicatorPanel:
@@ -131,23 +151,37 @@ def municipality(request: HttpRequest, slug: str) -> HttpResponse:
     """The jobcenter chief's status page: per goal the plan, and per indicator chart, status and table."""
     # Drafts only for the municipality's own users; local values awaiting approval only here, never in files,
     # embeds or the API.
-    page, goal_sets, notices = _status(request, slug, draft_plan=True, draft_values=True)
+    area, goal_set, goal_sets, all_years, notices = _choice(request, slug)
+    if may(request.user, Action.READ_DRAFTS, area):
+        page = status_page(
+            municipality=area, goal_set=goal_set, all_years=all_years, draft_plan=True, draft_values=True
+        )
+        sections = goal_sections(request=request, page=page)
+    else:
+        version = request_data_version(request)
+        page, sections = public_status_view(
+            request=request, municipality=area, goal_set=goal_set, all_years=all_years, version=version
+        )
     context = {
         "page": page,
         "area": page.municipality,
         "goal_set": page.goal_set,
         "goal_sets": goal_sets,
         "notices": notices,
-        "rule_text": rule_text(),
-        "suppression_rule": suppression_rule_text(),
         "can_edit_plan": may(request.user, Action.EDIT_PLAN, page.municipality),
         "can_make_snapshot": may(request.user, Action.MAKE_SNAPSHOT, page.municipality),
         "can_edit_goal_set": may(request.user, Action.EDIT_GOAL_SET, page.municipality),
         "without_own_goals": without_own_goals(goal_sets),
         # The quick switch to another municipality's page in the same year.
-        "municipalities": Area.objects.municipalities(),
+        "municipality_options": kept(
+            "municipality-options",
+            request_data_version(request),
+            municipality_options,
+            refresh=bool(request.META.get(REFRESH)),
+        ),
         "switch_year": page.goal_set.year,
     }
+    context["goal_sections"] = sections
     response = render(request, "goals/municipality.html", context)
     if page.plan is not None and page.plan.status != page.plan.Status.ADOPTED:
         add_never_cache_headers(response)  # a draft is personal: never stored, not by the page cache either
@@ -159,7 +193,7 @@ def municipality_export(request: HttpRequest, slug: str, code: str, fmt: str) ->
     """One status-page chart's numbers as CSV or .xlsx."""
     if fmt not in EXPORT_FORMATS:
         raise Http404(_("Ukendt filformat."))
-    page, _goal_sets, _notices = _status(request, slug, draft_plan=True)
+    page, _notices = _status(request, slug, draft_plan=True)
     panel = _panel(page, code)
     filename = f"{page.municipality.slug}-{code}-{page.goal_set.year}" + (
         "-alle-aar" if page.all_years else ""
@@ -172,7 +206,7 @@ def municipality_export(request: HttpRequest, slug: str, code: str, fmt: str) ->
 @cached_page
 def municipality_embed(request: HttpRequest, slug: str, code: str) -> HttpResponse:
     """One status-page chart with title, source and a link back, without the site chrome (may be framed)."""
-    page, _goal_sets, notices = _status(request, slug)
+    page, notices = _status(request, slug)
     panel = _panel(page, code)
     back = page.municipality.get_absolute_url() + f"?{page.query}#{panel.chart_id}"
     context = {
@@ -194,6 +228,20 @@ def _indicator(code: str) -> Indicator:
     return indicator
 
 
+def _kept_indicator(request: HttpRequest, code: str) -> Indicator:
+    """_indicator, kept under the data version while the page cache is on."""
+    refresh = bool(request.META.get(REFRESH))
+    version = request_data_version(request)
+    return kept(f"comparison-indicator:{code}", version, lambda: _indicator(code), refresh=refresh)
+
+
+def _comparison(request: HttpRequest, indicator: Indicator) -> ComparisonPage:
+    """The comparison page the query string asks for; what none of its choices changes kept (goals.comparison)."""
+    refresh = bool(request.META.get(REFRESH))
+    version = request_data_version(request)
+    return comparison_page(indicator=indicator, params=request.GET, version=version, refresh=refresh)
+
+
 class LocalOnly(Http404):
     """A municipality's own measure: reported by it alone, so there is nothing to compare."""
 
@@ -207,11 +255,11 @@ class LocalOnly(Http404):
 def comparison(request: HttpRequest, code: str) -> HttpResponse:
     """The committee chair's comparison: all municipalities in one period in thirds, and a group over time."""
     try:
-        indicator = _indicator(code)
+        indicator = _kept_indicator(request, code)
     except LocalOnly as local:
         context = {"indicator": local.indicator, "area": local.indicator.municipality}
         return render(request, "goals/comparison_local_only.html", context, status=404)
-    page = comparison_page(indicator=indicator, params=request.GET)
+    page = _comparison(request, indicator)
     context = {
         "page": page,
         "indicator": page.indicator,
@@ -241,7 +289,7 @@ def comparison_export(request: HttpRequest, code: str, chart: str, fmt: str) -> 
 @cached_page
 def comparison_embed(request: HttpRequest, code: str) -> HttpResponse:
     """The comparison bar chart alone, for intranets and council sites (may be framed)."""
-    page = comparison_page(indicator=_indicator(code), params=request.GET)
+    page = _comparison(request, _kept_indicator(request, code))
     if page.bar_figure is None:
         raise Http404(_("Der er ingen tal at vise."))
     back = request.path.replace("/embed", "", 1) + "?" + page.state.query_string()

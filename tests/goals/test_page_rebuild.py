@@ -43,6 +43,7 @@ def _no_builds(monkeypatch) -> None:
         raise AssertionError("a visitor waited for a page build")
 
     monkeypatch.setattr("goals.views.status_page", refuse)
+    monkeypatch.setattr("goals.status_data.status_page", refuse)
     monkeypatch.setattr("goals.views.comparison_page", refuse)
 
 
@@ -66,6 +67,63 @@ def test_after_a_pull_the_first_visitor_gets_a_ready_page(
 
     assert [r.status_code for r in (status, english, comparison, embed)] == [200] * 4
     assert "Demodata" in status.content.decode() and '<html lang="en">' in english.content.decode()
+
+
+def test_after_a_pull_the_chart_of_all_years_is_ready_too(
+    client, share_data, served_site, randers_pages, monkeypatch, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        finish_a_pull()
+    _no_builds(monkeypatch)
+
+    # As the page's view switch links it.
+    all_years = client.get(URL, {"aar": "2024", "visning": "alle-aar"}).content.decode()
+
+    assert 'visning=alle-aar" aria-current="page"' in all_years
+    assert "Målene år for år" in all_years
+
+
+def test_a_permalink_no_rebuild_made_is_put_together_from_warm_data(
+    client,
+    share_data,
+    served_site,
+    randers_pages,
+    monkeypatch,
+    django_capture_on_commit_callbacks,
+    django_assert_num_queries,
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        finish_a_pull()
+    ready = client.get(URL).content.decode()
+    _no_builds(monkeypatch)
+
+    with django_assert_num_queries(
+        1
+    ):  # the data version; plans, targets and series come from the shared cache
+        permalink = client.get(URL, {"aar": "2024", "fra": "nyhedsbrev"}).content.decode()
+
+    sections = ready[ready.index('<section class="goal"') : ready.index("</main>")]
+    assert sections and sections in permalink
+
+
+def test_a_comparison_no_rebuild_made_reads_only_its_own_figures(
+    client,
+    share_data,
+    served_site,
+    randers_pages,
+    django_capture_on_commit_callbacks,
+    django_assert_num_queries,
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        finish_a_pull()
+
+    # The data version, then the chosen period's and series' figures and when they were fetched: the areas, the
+    # indicator's periods and the regional groups were kept by the rebuild of the comparison's default page.
+    with django_assert_num_queries(3):
+        response = client.get("/sammenlign/mm17-andel-opkvalificering/", {"kommune": "randers"})
+
+    assert response.status_code == 200
+    assert 'value="randers" selected' in response.content.decode()
 
 
 def test_an_edited_plan_is_rebuilt_and_shown_to_the_next_visitor(
@@ -124,6 +182,7 @@ def test_the_default_pages_cover_status_comparison_and_embeds_in_both_languages(
     assert {URL, "/en" + URL, "/sammenlign/mm17-andel-opkvalificering/", "/"} <= set(paths)
     assert "/embed/kommune/randers/mm17-andel-opkvalificering/?aar=2024" in paths
     assert "/en/embed/sammenlign/mm17-andel-opkvalificering/" in paths
+    assert {URL + "?aar=2024&visning=alle-aar", "/en" + URL + "?aar=2024&visning=alle-aar"} <= set(paths)
     assert paths.index("/en" + URL) < paths.index(
         "/embed/kommune/randers/mm17-andel-opkvalificering/?aar=2024"
     )
