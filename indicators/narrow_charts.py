@@ -34,6 +34,8 @@ def title_lift(lines: int, line_height: int) -> int:
     """Pixels to move a wide chart's title of `lines` lines down: Plotly lifts a wrapped title anchored at its top
     by half a line per extra line (measured in Chromium), which would put its first line under the modebar."""
     return (lines - 1) * line_height // 2
+
+
 TITLE_TOP = 18  # Plotly sets a title's first line by its cap height: this keeps its accents inside the figure
 LINE_PLOT = 260  # a line chart's plot height
 AXIS_LABELS = 28  # the tick labels under the plot

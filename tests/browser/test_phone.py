@@ -255,4 +255,6 @@ def test_a_charts_title_stays_inside_it_and_never_runs_under_its_buttons(page, d
 
     assert charts
     assert [c["id"] for c in charts if overlap(c["title"], c["buttons"])] == []
-    assert [c["id"] for c in charts if not c["chart"][0] <= c["title"][0] <= c["title"][2] <= c["chart"][2]] == []
+    assert [
+        c["id"] for c in charts if not c["chart"][0] <= c["title"][0] <= c["title"][2] <= c["chart"][2]
+    ] == []

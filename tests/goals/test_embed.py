@@ -65,8 +65,13 @@ def test_the_copied_embed_code_keeps_quotes_and_ampersands_in_the_title_and_addr
     body = client.get("/kommune/randers/", {"aar": "2023", "visning": "alle-aar"}).content.decode()
 
     # What a browser puts in the textarea (and so on the clipboard): the textarea's text, decoded once.
-    textarea = body.split(f'id="chart-2-{share_data.code}-embed"', 1)[1].split(">", 1)[1].split("</textarea>")[0]
+    textarea = (
+        body.split(f'id="chart-2-{share_data.code}-embed"', 1)[1].split(">", 1)[1].split("</textarea>")[0]
+    )
     code = html.unescape(textarea)
 
     assert 'title="Andel i &quot;job &amp; uddannelse&quot;"' in code
-    assert f'src="http://testserver/embed/kommune/randers/{share_data.code}/?aar=2023&amp;visning=alle-aar"' in code
+    assert (
+        f'src="http://testserver/embed/kommune/randers/{share_data.code}/?aar=2023&amp;visning=alle-aar"'
+        in code
+    )

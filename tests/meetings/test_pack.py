@@ -208,7 +208,9 @@ def test_english_pack_marks_every_text_the_municipality_wrote_in_danish(share_da
     from meetings.freeze import freeze_snapshot
     from municipalities.models import Area
 
-    plan_goal = PlanGoal.objects.get(plan__goal_set__year=2024, plan__municipality__slug="randers", goal__number=1)
+    plan_goal = PlanGoal.objects.get(
+        plan__goal_set__year=2024, plan__municipality__slug="randers", goal__number=1
+    )
     Target.objects.create(
         plan_goal=plan_goal,
         narrative="Flere samtaler holdes på borgerens egen adresse",
