@@ -430,6 +430,21 @@ class ObservationRevision(models.Model):
     def __str__(self) -> str:
         return f"{self.observation} (før {self.replaced_at:%Y-%m-%d}: {self.value})"
 
+    @classmethod
+    def of(
+        cls, observation: Observation, *, replaced_at, run: IngestionRun | None = None
+    ) -> ObservationRevision:
+        """The observation as it stands, kept (unsaved) before a new value replaces it."""
+        return cls(
+            observation=observation,
+            value=observation.value,
+            suppressed=observation.suppressed,
+            provisional=observation.provisional,
+            fetched_at=observation.fetched_at,
+            replaced_at=replaced_at,
+            run=run,
+        )
+
 
 class LocalValue(models.Model):
     """A value a municipality entered for a local indicator: a draft until a second person approves it.

@@ -92,14 +92,7 @@ def write_observation(
             local_value=entry,
         )
     if observation.value != value or observation.suppressed:
-        ObservationRevision.objects.create(
-            observation=observation,
-            value=observation.value,
-            suppressed=observation.suppressed,
-            provisional=observation.provisional,
-            fetched_at=observation.fetched_at,
-            replaced_at=now,
-        )
+        ObservationRevision.of(observation, replaced_at=now).save()
         observation.value, observation.suppressed, observation.fetched_at = value, False, now
     observation.provisional, observation.local_value = False, entry
     observation.save(update_fields=["value", "suppressed", "provisional", "fetched_at", "local_value"])

@@ -243,17 +243,7 @@ def _write_portable(*, indicator: Indicator, pull: Pull, run: IngestionRun, now:
         if not value_changed and obs.provisional == provisional:
             continue
         if value_changed:
-            revisions.append(
-                ObservationRevision(
-                    observation=obs,
-                    value=obs.value,
-                    suppressed=obs.suppressed,
-                    provisional=obs.provisional,
-                    fetched_at=obs.fetched_at,
-                    replaced_at=now,
-                    run=run,
-                )
-            )
+            revisions.append(ObservationRevision.of(obs, replaced_at=now, run=run))
             obs.value, obs.suppressed, obs.fetched_at = value, suppressed, now
         obs.provisional = provisional
         changed.append(obs)

@@ -46,14 +46,7 @@ def revise(*, code: str, slug: str, period: str, value: str) -> None:
     from indicators.models import Observation, ObservationRevision
 
     observation = Observation.objects.get(indicator__code=code, area__slug=slug, period=period, breakdown="")
-    ObservationRevision.objects.create(
-        observation=observation,
-        value=observation.value,
-        suppressed=observation.suppressed,
-        provisional=observation.provisional,
-        fetched_at=observation.fetched_at,
-        replaced_at=timezone.now(),
-    )
+    ObservationRevision.of(observation, replaced_at=timezone.now()).save()
     Observation.objects.filter(pk=observation.pk).update(
         value=Decimal(value), provisional=False, fetched_at=timezone.now()
     )
