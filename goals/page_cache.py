@@ -71,6 +71,18 @@ def request_data_version(request: HttpRequest) -> str | None:
 T = TypeVar("T")
 
 
+def keeping(request: HttpRequest) -> tuple[str | None, bool]:
+    """What this request keeps things under: the data version (None while caching is off), and whether to build
+    them anew rather than read them (a request of the background rebuild)."""
+    return request_data_version(request), bool(request.META.get(REFRESH))
+
+
+def kept_for(request: HttpRequest, name: str, build: Callable[[], T]) -> T:
+    """kept(), under the request's data version, built anew for the background rebuild (see keeping)."""
+    version, refresh = keeping(request)
+    return kept(name, version, build, refresh=refresh)
+
+
 def kept(name: str, version: str | None, build: Callable[[], T], *, refresh: bool = False) -> T:
     """What build() returns, from the shared cache under this data version and language (built on a miss).
 

@@ -16,27 +16,23 @@ municipality's own users (a new draft value does not change the data version).
 from __future__ import annotations
 
 from dataclasses import replace
-from hashlib import sha256
 
-from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
 from goals.models import GoalSet
-from goals.page_cache import REFRESH, site_context
+from goals.page_cache import keeping, kept, site_context, site_origin
 from goals.progress import rule_text
 from goals.status import StatusPage, status_page
 from indicators.suppression import rule_text as suppression_rule_text
 from municipalities.models import Area
 
 
-def status_data_key(*, version: str, municipality: Area, goal_set: GoalSet, all_years: bool) -> str:
-    """The cache key of one status page's data: data version, municipality, goal year, view and language."""
-    decided_by = f"{version}|{municipality.id}|{goal_set.id}|{int(all_years)}|{get_language()}"
-    return "status-data:" + sha256(decided_by.encode()).hexdigest()
+def _page_name(*, municipality: Area, goal_set: GoalSet, all_years: bool) -> str:
+    """What decides one status page besides the data version and the language: municipality, goal year, view."""
+    return f"{municipality.id}|{goal_set.id}|{int(all_years)}"
 
 
 def public_status_page(
@@ -44,17 +40,15 @@ def public_status_page(
 ) -> StatusPage:
     """The public status page's data (adopted plan, approved values) from the shared cache, built on a miss.
 
-    version: the current data version (goals.page_cache.data_version); None keeps nothing (the cache is off).
+    version: the current data version (goals.page_cache.keeping); None keeps nothing (the cache is off).
     refresh: build and store it even when kept (the background rebuild, which also renews what no version tracks).
     """
-    if version is None or not settings.PAGE_CACHE_SECONDS:
+    name = "status-data:" + _page_name(municipality=municipality, goal_set=goal_set, all_years=all_years)
+
+    def build() -> StatusPage:
         return status_page(municipality=municipality, goal_set=goal_set, all_years=all_years)
-    key = status_data_key(version=version, municipality=municipality, goal_set=goal_set, all_years=all_years)
-    page: StatusPage | None = None if refresh else cache.get(key)
-    if page is None:
-        page = status_page(municipality=municipality, goal_set=goal_set, all_years=all_years)
-        cache.set(key, page, settings.PAGE_CACHE_SECONDS)
-    return page
+
+    return kept(name, version, build, refresh=refresh)
 
 
 SECTIONS_TEMPLATE = "goals/includes/goal_sections.html"
@@ -73,20 +67,13 @@ def goal_sections(*, request: HttpRequest, page: StatusPage) -> SafeString:
 
 
 def public_status_view(
-    *, request: HttpRequest, municipality: Area, goal_set: GoalSet, all_years: bool, version: str | None
+    *, request: HttpRequest, municipality: Area, goal_set: GoalSet, all_years: bool
 ) -> tuple[StatusPage, SafeString]:
     """The public status page as its own view shows it: the page's data without its panels (the page's frame
     reads no more) and the goals' sections as HTML; kept together, for the site's origin the embed codes name."""
-    refresh = bool(request.META.get(REFRESH))
-    if version is None or not settings.PAGE_CACHE_SECONDS:
-        page = status_page(municipality=municipality, goal_set=goal_set, all_years=all_years)
-        return page, goal_sections(request=request, page=page)
-    data_key = status_data_key(
-        version=version, municipality=municipality, goal_set=goal_set, all_years=all_years
-    )
-    key = "status-view:" + sha256(f"{data_key}|{site_context(request)['site_origin']}".encode()).hexdigest()
-    kept_view: tuple[StatusPage, str] | None = None if refresh else cache.get(key)
-    if kept_view is None:
+    version, refresh = keeping(request)
+
+    def build() -> tuple[StatusPage, str]:
         page = public_status_page(
             municipality=municipality,
             goal_set=goal_set,
@@ -95,7 +82,10 @@ def public_status_view(
             refresh=refresh,
         )
         outline = replace(page, goals=[replace(goal, panels=[]) for goal in page.goals])
-        kept_view = (outline, goal_sections(request=request, page=page))
-        cache.set(key, kept_view, settings.PAGE_CACHE_SECONDS)
-    outline, sections = kept_view
+        return outline, str(goal_sections(request=request, page=page))
+
+    page_name = _page_name(municipality=municipality, goal_set=goal_set, all_years=all_years)
+    outline, sections = kept(
+        f"status-view:{page_name}|{site_origin(request)}", version, build, refresh=refresh
+    )
     return outline, mark_safe(sections)  # noqa: S308 - a rendered template

@@ -21,7 +21,7 @@ from goals.exports import download
 from goals.history import parse_view
 from goals.local_indicators import is_comparable
 from goals.models import GoalSet
-from goals.page_cache import REFRESH, cached_page, kept, request_data_version
+from goals.page_cache import cached_page, keeping, kept_for
 from goals.pages import choose_goal_set, current_goal_set, without_own_goals
 from goals.roles import Action, may
 from goals.status import IndicatorPanel, StatusPage, status_page
@@ -108,10 +108,7 @@ def pick_municipality(request: HttpRequest) -> HttpResponse:
 
 def _choice(request: HttpRequest, slug: str) -> tuple[Area, GoalSet, list[GoalSet], bool, list[str]]:
     """The municipality, the goal year asked for, every year's goal set, the view, and what was ignored."""
-    refresh = bool(request.META.get(REFRESH))
-    area, goal_sets = kept(
-        f"status-area:{slug}", request_data_version(request), lambda: _area(slug), refresh=refresh
-    )
+    area, goal_sets = kept_for(request, f"status-area:{slug}", lambda: _area(slug))
     goal_set, goal_sets, notices = choose_goal_set(request.GET.get("aar"), area, goal_sets=goal_sets)
     if goal_set is None:
         raise Http404(_("Der er ingen mål endnu."))
@@ -126,7 +123,7 @@ def _status(request: HttpRequest, slug: str, *, draft_plan: bool = False) -> tup
     if draft_plan and may(request.user, Action.READ_DRAFTS, area):
         page = status_page(municipality=area, goal_set=goal_set, all_years=all_years, draft_plan=True)
     else:
-        version, refresh = request_data_version(request), bool(request.META.get(REFRESH))
+        version, refresh = keeping(request)
         page = public_status_page(
             municipality=area, goal_set=goal_set, all_years=all_years, version=version, refresh=refresh
         )
@@ -158,9 +155,8 @@ def municipality(request: HttpRequest, slug: str) -> HttpResponse:
         )
         sections = goal_sections(request=request, page=page)
     else:
-        version = request_data_version(request)
         page, sections = public_status_view(
-            request=request, municipality=area, goal_set=goal_set, all_years=all_years, version=version
+            request=request, municipality=area, goal_set=goal_set, all_years=all_years
         )
     context = {
         "page": page,
@@ -173,12 +169,7 @@ def municipality(request: HttpRequest, slug: str) -> HttpResponse:
         "can_edit_goal_set": may(request.user, Action.EDIT_GOAL_SET, page.municipality),
         "without_own_goals": without_own_goals(goal_sets),
         # The quick switch to another municipality's page in the same year.
-        "municipality_options": kept(
-            "municipality-options",
-            request_data_version(request),
-            municipality_options,
-            refresh=bool(request.META.get(REFRESH)),
-        ),
+        "municipality_options": kept_for(request, "municipality-options", municipality_options),
         "switch_year": page.goal_set.year,
     }
     context["goal_sections"] = sections
@@ -230,15 +221,12 @@ def _indicator(code: str) -> Indicator:
 
 def _kept_indicator(request: HttpRequest, code: str) -> Indicator:
     """_indicator, kept under the data version while the page cache is on."""
-    refresh = bool(request.META.get(REFRESH))
-    version = request_data_version(request)
-    return kept(f"comparison-indicator:{code}", version, lambda: _indicator(code), refresh=refresh)
+    return kept_for(request, f"comparison-indicator:{code}", lambda: _indicator(code))
 
 
 def _comparison(request: HttpRequest, indicator: Indicator) -> ComparisonPage:
     """The comparison page the query string asks for; what none of its choices changes kept (goals.comparison)."""
-    refresh = bool(request.META.get(REFRESH))
-    version = request_data_version(request)
+    version, refresh = keeping(request)
     return comparison_page(indicator=indicator, params=request.GET, version=version, refresh=refresh)
 
 
