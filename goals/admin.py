@@ -33,7 +33,7 @@ class GoalInline(BoundedInline, LabelledChoices, admin.StackedInline):
 
 
 @admin.register(GoalSet)
-class GoalSetAdmin(admin.ModelAdmin):
+class GoalSetAdmin(HistoryAdmin):
     list_display = ["year", "municipality", "announced_on", "source_title"]
     list_filter = ["announced_on", ("municipality", admin.EmptyFieldListFilter)]
     search_fields = ["year", "source_title"]

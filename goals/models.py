@@ -87,6 +87,9 @@ class GoalSet(models.Model):
     source_url = models.URLField(_("link til kilden"), blank=True)
 
     objects = GoalSetQuerySet.as_manager()
+    # Its source line is on the public pages: an edit must change the data version (goals.page_cache) and queue a
+    # rebuild, as an edit of its goals does, and who changed it is kept as for them.
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("målsæt")

@@ -28,7 +28,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.cache import add_never_cache_headers, get_conditional_response, patch_vary_headers
 from django.utils.translation import get_language
 
-from goals.models import Goal, Plan, PlanGoal, Target
+from goals.models import Goal, GoalSet, Plan, PlanGoal, Target
 from indicators.models import Indicator, IngestionRun, LocalValue
 
 # Set in the WSGI environ of the requests the rebuild makes: no HTTP header can set a key without "HTTP_".
@@ -43,7 +43,7 @@ PUBLIC_CACHE_CONTROL = "public, no-cache"
 def _version_sql() -> str:
     # Built once: reading `Model.history` makes a new manager class each time (django-simple-history), which
     # cost more than the query itself on every request.
-    tables = [m.history.model._meta.db_table for m in (Goal, Plan, PlanGoal, Target, Indicator)]
+    tables = [m.history.model._meta.db_table for m in (GoalSet, Goal, Plan, PlanGoal, Target, Indicator)]
     parts = [f"(SELECT MAX(finished_at) FROM {IngestionRun._meta.db_table})"]  # noqa: S608 - model table names
     parts += [f"(SELECT MAX(history_date) FROM {table})" for table in tables]  # noqa: S608 - model table names
     # Approved local values change observations without a pull (local_values.approval).

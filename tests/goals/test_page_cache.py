@@ -3,7 +3,7 @@
 import pytest
 from django.core.cache import cache
 
-from goals.models import PlanGoal
+from goals.models import GoalSet, PlanGoal
 from tests.goals.conftest import finish_a_pull
 
 URL = "/kommune/randers/"
@@ -39,6 +39,15 @@ def test_an_edited_plan_text_shows_at_once(client, share_data, page_cache):
     plan_goal.save()
 
     assert "En helt ny tekst om opkvalificering." in client.get(URL, {"aar": "2024"}).content.decode()
+
+
+def test_an_edited_goal_set_source_shows_at_once(client, share_data, page_cache):
+    client.get("/")
+    goal_set = GoalSet.objects.get(year=2024, municipality__isnull=True)
+    goal_set.source_title = "Ministerens nye brev om målene"
+    goal_set.save()
+
+    assert "Ministerens nye brev om målene" in client.get("/").content.decode()
 
 
 def test_a_finished_pull_refreshes_the_page(client, share_data, page_cache):
