@@ -201,14 +201,17 @@ def _check_binding(indicator: Indicator, metadata: TableMetadata) -> None:
         raise IndicatorNotReady(str(exc)) from None
 
 
-def fetch(
-    *,
-    indicator: Indicator,
-    client: JobindsatsClient,
-    since: str | None = None,
-    progress: Callable[[int], None] | None = None,
-) -> Pull:
-    """Request every chunk of the pull and parse it; nothing is written, so a failure leaves no trace in data."""
+@dataclass
+class PullPlan:
+    """What a pull will ask for, settled from the database and the table's metadata before any data is read."""
+
+    request: _Request
+    builder: PullBuilder
+    hierarchies: list[str]  # the indicator's own area hierarchy first, then the context ones
+
+
+def plan_pull(*, indicator: Indicator, client: JobindsatsClient, since: str | None = None) -> PullPlan:
+    """Everything a pull reads from the database (and the table's metadata), so reading the data needs neither."""
     if not indicator.is_bound or not indicator.period_type:
         raise IndicatorNotReady(
             f"{indicator.code} er ikke bundet til en Jobindsats-tabel med mål og periodetype. "
@@ -225,20 +228,38 @@ def fetch(
     builder = PullBuilder(
         period_type=indicator.period_type, requested=periods, provisional=provisional, areas=AreaLookup()
     )
-    own, *context = area_hierarchies(indicator=indicator, metadata=metadata)
+    return PullPlan(request, builder, area_hierarchies(indicator=indicator, metadata=metadata))
+
+
+def read_pull(plan: PullPlan, *, progress: Callable[[int], None] | None = None) -> Pull:
+    """Request every chunk of the plan and parse it. Never touches the database, so it may run in a thread."""
+    request, builder = plan.request, plan.builder
+    own, *_ = plan.hierarchies
     seen = {"rows": 0, "country": False}
-    for hierarchy_id in (own, *context):
+    for hierarchy_id in plan.hierarchies:
         _read(request, builder, hierarchy_id, ALL, seen, progress)
         if hierarchy_id == own and not seen["rows"]:
             # An empty reply is not "no data": the metadata promised these periods. Never record it as success.
+            periods = request.periods
             raise IngestionError(
-                f"Jobindsats sendte ingen rækker for tabel {metadata.table_id} ({periods[0]}–{periods[-1]}, "
+                f"Jobindsats sendte ingen rækker for tabel {request.metadata.table_id} ({periods[0]}–{periods[-1]}, "
                 f"hierarki {own}). Prøv igen senere; sker det igen, så tjek tabellen på jobindsats.dk."
             )
     if builder.areas.country_id is not None and not seen["country"]:
         # "*" may leave out the root; "/" asks for it (API.md § Data: "/" is "Hele landet" for _nykom).
         _read(request, builder, own, ROOT, seen, progress)
     return builder.finish()
+
+
+def fetch(
+    *,
+    indicator: Indicator,
+    client: JobindsatsClient,
+    since: str | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> Pull:
+    """Request every chunk of the pull and parse it; nothing is written, so a failure leaves no trace in data."""
+    return read_pull(plan_pull(indicator=indicator, client=client, since=since), progress=progress)
 
 
 def _read(

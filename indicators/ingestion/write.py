@@ -81,7 +81,7 @@ _UPSERT_SQL = """
         SELECT %(indicator)s, area_id, %(period_type)s, period, period_start, breakdown, value, suppressed,
                provisional, %(now)s
         FROM ingest_changed
-        ORDER BY area_id, period, breakdown  -- in key order: the unique index is filled page by page
+        ORDER BY area_id, breakdown, period  -- in key order: the unique index is filled page by page
         ON CONFLICT ON CONSTRAINT indicators_observation_one_per_period DO UPDATE SET
             value = EXCLUDED.value,
             suppressed = EXCLUDED.suppressed,
@@ -120,7 +120,8 @@ def copy_text(pull: Pull, *, indicator_id: int, now: datetime) -> bytes:
     n_breakdowns = len(pull.breakdowns)
     period_rank = np.argsort(np.argsort(np.array(pull.periods, dtype=object)))
     breakdown_rank = np.argsort(np.argsort(np.array(pull.breakdowns, dtype=object)))
-    order = np.lexsort((breakdown_rank[pull.breakdown], period_rank[pull.period], pull.area))
+    # The unique key's order (indicator, area, breakdown, period): its index is filled page by page.
+    order = np.lexsort((period_rank[pull.period], breakdown_rank[pull.breakdown], pull.area))
     areas, area_codes = np.unique(pull.area[order], return_inverse=True)
     head = np.array([f"{indicator_id}\t{area}\t" for area in areas.tolist()], dtype=object)
     flag = {True: "t", False: "f"}
