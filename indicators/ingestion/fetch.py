@@ -175,15 +175,25 @@ def previous_digests(indicator: Indicator) -> dict[str, list]:
     None ({}) when there is no such pull, or when the indicator's rows are gone (deleted by hand): a digest
     vouches for stored rows, never for rows that are not there.
     """
-    if not indicator.observations.exists():
-        return {}
     last = (
         IngestionRun.objects.filter(indicator=indicator, status=IngestionRun.Status.SUCCEEDED)
         .order_by("-started_at")
         .values_list("reply_digests", flat=True)
         .first()
     )
-    return last or {}
+    if not last or not has_observations(indicator):
+        return {}
+    return last
+
+
+def has_observations(indicator: Indicator) -> bool:
+    """Whether the indicator has any stored row, read from the unique key's index.
+
+    Ordered by that key: an unordered EXISTS may be planned as a scan of the table, which for an indicator with
+    no rows reads all of it.
+    """
+    key = indicator.observations.order_by("area_id", "breakdown", "period").values_list("pk", flat=True)
+    return key.first() is not None
 
 
 # --- Fetching ----------------------------------------------------------------------------------------------
