@@ -79,24 +79,22 @@ def ingest_indicators(
     `progress(indicator)` gives the callback that counts that indicator's rows as they are read.
     """
     runs: list[IngestionRun] = []
-    unique = list(dict.fromkeys(indicators))  # one pull per indicator: a second would read stale digests
-    pending: list[_Pending] = []
+    previous: _Pending | None = None
     try:
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingestion-read") as reader:
-            for indicator in unique:
-                pull = _wait(pending[0]) if pending else None  # the client is free again for the next plan
-                pending.append(_begin(indicator, client, since, progress, reader))
-                if len(pending) == 2:
-                    runs.append(_complete(pending.pop(0), pull, client))
-            if pending:
-                last = pending[0]
+            # One pull per indicator: a second in the same list would plan on digests the first one replaces.
+            for indicator in dict.fromkeys(indicators):
+                pull = _wait(previous) if previous else None  # its replies are read: the client is free
+                upcoming = _begin(indicator, client, since, progress, reader)
+                if previous is not None:
+                    runs.append(_complete(previous, pull, client))  # written while `upcoming` is read
+                previous = upcoming
+            if previous is not None:
+                last, previous = previous, None
                 runs.append(_complete(last, _wait(last), client))
-                pending.clear()
     finally:
-        for (
-            left
-        ) in pending:  # only on an interruption (KeyboardInterrupt …): stop renewing, the lease expires
-            left.lease.close()
+        if previous is not None:  # interrupted (KeyboardInterrupt …): stop renewing its lease, so it expires
+            previous.lease.close()
     return runs
 
 
