@@ -176,9 +176,9 @@ def _filter_observations(request: HttpRequest) -> tuple[QuerySet, str]:
                 raise BadRequest(f"{name} must be a period code such as 2023M01, 2023Q01 or 2023") from exc
             queryset = queryset.filter(**{lookup: start})
         named.append(start)
-    # The order of obs_series_idx (breakdown is fixed by the filter), so a page is an index range, not a sort of
-    # every row; indicator, area, period and breakdown are unique, so pages neither overlap nor skip.
-    return queryset.order_by("indicator_id", "area_id", "period_start"), f"observations|{named!r}"
+    # The order of the unique key (breakdown is fixed by the filter), so a page is an index range, not a sort of
+    # every row, and pages neither overlap nor skip. Within an indicator, period codes sort as their starts.
+    return queryset.order_by("indicator_id", "area_id", "period"), f"observations|{named!r}"
 
 
 @_json

@@ -272,7 +272,10 @@ class Observation(models.Model):
     indicator = models.ForeignKey(
         Indicator, on_delete=models.CASCADE, related_name="observations", db_index=False
     )
-    area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="observations")
+    # No index of its own either: every read path names the indicator (the unique key leads with it). Areas are
+    # reference data, never deleted in use, so the PROTECT check on deleting one may scan; the index it would need
+    # cost every first pull a tenth of its writing (bench/ingest.py).
+    area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="observations", db_index=False)
     period_type = models.CharField(_("periodetype"), max_length=8)
     period = models.CharField(_("periode"), max_length=16, help_text=_("Jobindsats' kode, fx 2023M01."))
     period_start = models.DateField(_("periodens start"))
@@ -301,8 +304,13 @@ class Observation(models.Model):
         verbose_name = _("observation")
         verbose_name_plural = _("observationer")
         constraints = [
+            # Also serves chart series: a few indicators and areas, one breakdown, ordered by period
+            # (for_municipality_page, the series part of for_comparison_page, the API's pages). Within an
+            # indicator, period codes sort as their starts (one period type each; indicators.periods), so this
+            # key also does the work a separate (indicator, area, breakdown, period_start) index did, and a
+            # first pull maintains one text-keyed index fewer (bench/ingest.py).
             models.UniqueConstraint(
-                fields=["indicator", "area", "period", "breakdown"],
+                fields=["indicator", "area", "breakdown", "period"],
                 name="indicators_observation_one_per_period",
             ),
             models.CheckConstraint(
@@ -311,11 +319,12 @@ class Observation(models.Model):
             ),
         ]
         indexes = [
-            # Serves chart series: a few indicators and areas in a window, ordered by period (for_municipality_page,
-            # the series part of for_comparison_page, and the API's indicator + area + from/to filter).
-            models.Index(fields=["indicator", "area", "breakdown", "period_start"], name="obs_series_idx"),
-            # Serves comparison pages: one indicator, one period, every area.
-            models.Index(fields=["indicator", "period", "breakdown"], name="obs_cross_section_idx"),
+            # Serves comparison pages: one indicator, one period, every area's total (for_comparison_page, periods_of).
+            # Totals only: no read path takes a cross-section of a breakdown, and a first pull with breakdowns then
+            # maintains it for a fraction of its rows (bench/ingest.py).
+            models.Index(
+                fields=["indicator", "period"], condition=Q(breakdown=""), name="obs_cross_section_idx"
+            ),
             # Serves "who entered and approved the shown local values" (goals.local_indicators) and SET NULL when an
             # entry is deleted; partial, so a Jobindsats pull (local_value always NULL) never touches it.
             models.Index(

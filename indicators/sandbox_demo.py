@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from django.conf import settings
 
 from indicators.catalogue import bind_indicator, sync_catalogue
-from indicators.ingestion import ingest_indicator
+from indicators.ingestion import ingest_indicators
 from indicators.jobindsats import JobindsatsClient
 from indicators.models import Indicator, IngestionRun
 from indicators.sandbox import DEFAULT_TOKEN, TABLES, SandboxServer
@@ -105,5 +105,5 @@ def load_sandbox_demo() -> DemoPull:
         indicators = Indicator.objects.filter(
             code__in=DEMO_BINDINGS, table__table_id__in=demo_tables, is_active=True
         ).select_related("table")
-        runs = [ingest_indicator(indicator=indicator, client=client) for indicator in indicators]
+        runs = ingest_indicators(indicators=indicators, client=client)
     return DemoPull(bound=bound, runs=runs)

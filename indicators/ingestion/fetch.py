@@ -175,15 +175,25 @@ def previous_digests(indicator: Indicator) -> dict[str, list]:
     None ({}) when there is no such pull, or when the indicator's rows are gone (deleted by hand): a digest
     vouches for stored rows, never for rows that are not there.
     """
-    if not indicator.observations.exists():
-        return {}
     last = (
         IngestionRun.objects.filter(indicator=indicator, status=IngestionRun.Status.SUCCEEDED)
         .order_by("-started_at")
         .values_list("reply_digests", flat=True)
         .first()
     )
-    return last or {}
+    if not last or not has_observations(indicator):
+        return {}
+    return last
+
+
+def has_observations(indicator: Indicator) -> bool:
+    """Whether the indicator has any stored row, read from the unique key's index.
+
+    Ordered by that key: an unordered EXISTS may be planned as a scan of the table, which for an indicator with
+    no rows reads all of it.
+    """
+    key = indicator.observations.order_by("area_id", "breakdown", "period").values_list("pk", flat=True)
+    return key.first() is not None
 
 
 # --- Fetching ----------------------------------------------------------------------------------------------
@@ -201,14 +211,17 @@ def _check_binding(indicator: Indicator, metadata: TableMetadata) -> None:
         raise IndicatorNotReady(str(exc)) from None
 
 
-def fetch(
-    *,
-    indicator: Indicator,
-    client: JobindsatsClient,
-    since: str | None = None,
-    progress: Callable[[int], None] | None = None,
-) -> Pull:
-    """Request every chunk of the pull and parse it; nothing is written, so a failure leaves no trace in data."""
+@dataclass
+class PullPlan:
+    """What a pull will ask for, settled from the database and the table's metadata before any data is read."""
+
+    request: _Request
+    builder: PullBuilder
+    hierarchies: list[str]  # the indicator's own area hierarchy first, then the context ones
+
+
+def plan_pull(*, indicator: Indicator, client: JobindsatsClient, since: str | None = None) -> PullPlan:
+    """Everything a pull reads from the database (and the table's metadata), so reading the data needs neither."""
     if not indicator.is_bound or not indicator.period_type:
         raise IndicatorNotReady(
             f"{indicator.code} er ikke bundet til en Jobindsats-tabel med mål og periodetype. "
@@ -225,20 +238,38 @@ def fetch(
     builder = PullBuilder(
         period_type=indicator.period_type, requested=periods, provisional=provisional, areas=AreaLookup()
     )
-    own, *context = area_hierarchies(indicator=indicator, metadata=metadata)
+    return PullPlan(request, builder, area_hierarchies(indicator=indicator, metadata=metadata))
+
+
+def read_pull(plan: PullPlan, *, progress: Callable[[int], None] | None = None) -> Pull:
+    """Request every chunk of the plan and parse it. Never touches the database, so it may run in a thread."""
+    request, builder = plan.request, plan.builder
+    own, *_ = plan.hierarchies
     seen = {"rows": 0, "country": False}
-    for hierarchy_id in (own, *context):
+    for hierarchy_id in plan.hierarchies:
         _read(request, builder, hierarchy_id, ALL, seen, progress)
         if hierarchy_id == own and not seen["rows"]:
             # An empty reply is not "no data": the metadata promised these periods. Never record it as success.
+            periods = request.periods
             raise IngestionError(
-                f"Jobindsats sendte ingen rækker for tabel {metadata.table_id} ({periods[0]}–{periods[-1]}, "
+                f"Jobindsats sendte ingen rækker for tabel {request.metadata.table_id} ({periods[0]}–{periods[-1]}, "
                 f"hierarki {own}). Prøv igen senere; sker det igen, så tjek tabellen på jobindsats.dk."
             )
     if builder.areas.country_id is not None and not seen["country"]:
         # "*" may leave out the root; "/" asks for it (API.md § Data: "/" is "Hele landet" for _nykom).
         _read(request, builder, own, ROOT, seen, progress)
     return builder.finish()
+
+
+def fetch(
+    *,
+    indicator: Indicator,
+    client: JobindsatsClient,
+    since: str | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> Pull:
+    """Request every chunk of the pull and parse it; nothing is written, so a failure leaves no trace in data."""
+    return read_pull(plan_pull(indicator=indicator, client=client, since=since), progress=progress)
 
 
 def _read(

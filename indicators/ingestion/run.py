@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -14,7 +16,8 @@ from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from indicators.ingestion.errors import IngestionError, RunInterrupted, error_kind, error_message
-from indicators.ingestion.fetch import fetch, ignored_rows_text
+from indicators.ingestion.fetch import ignored_rows_text, plan_pull, read_pull
+from indicators.ingestion.rows import Pull
 from indicators.ingestion.write import write
 from indicators.jobindsats import (
     JobindsatsClient,
@@ -50,33 +53,121 @@ def ingest_indicator(
 ) -> IngestionRun:
     """Pull one indicator and upsert it in one transaction; every outcome leaves an IngestionRun.
 
-    `run` is the record from start_run when the caller needs it before the pull ends (the command reports it).
+    `run` is the record from start_run when the caller needs it before the pull ends.
     A failure records a failed run (observations untouched) and re-raises, so a task can retry transient ones.
     """
     run = run or start_run(indicator=indicator)
-    with renewed_lease(run):
+    with renewed_lease(run), _recorded(run, indicator=indicator, client=client):
+        pull = read_pull(plan_pull(indicator=indicator, client=client, since=since), progress=progress)
+        _store(run, indicator=indicator, client=client, pull=pull)
+    return run
+
+
+def ingest_indicators(
+    *,
+    indicators: Iterable[Indicator],
+    client: JobindsatsClient,
+    since: str | None = None,
+    progress: Callable[[Indicator], Callable[[int], None] | None] | None = None,
+) -> list[IngestionRun]:
+    """Pull indicators one after another, each in its own transaction and IngestionRun; returns every run.
+
+    While one indicator is written, the next one's replies are read and parsed in a thread: the database does
+    its index work in its own process meanwhile, so the two overlap on a machine with two cores. The thread
+    never touches the database (plan_pull reads it first, here), and the client is used by one thread at a time.
+    A failure fails its own run only (recorded, logged); the others are pulled as usual.
+    `progress(indicator)` gives the callback that counts that indicator's rows as they are read.
+    """
+    runs: list[IngestionRun] = []
+    previous: _Pending | None = None
+    try:
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingestion-read") as reader:
+            # One pull per indicator: a second in the same list would plan on digests the first one replaces.
+            for indicator in dict.fromkeys(indicators):
+                pull = _wait(previous) if previous else None  # its replies are read: the client is free
+                upcoming = _begin(indicator, client, since, progress, reader)
+                if previous is not None:
+                    runs.append(_complete(previous, pull, client))  # written while `upcoming` is read
+                previous = upcoming
+            if previous is not None:
+                last, previous = previous, None
+                runs.append(_complete(last, _wait(last), client))
+    finally:
+        if previous is not None:  # interrupted (KeyboardInterrupt …): stop renewing its lease, so it expires
+            previous.lease.close()
+    return runs
+
+
+@dataclass
+class _Pending:
+    """An indicator whose run has started: its lease held, its replies being read (or the reason they cannot be)."""
+
+    indicator: Indicator
+    run: IngestionRun
+    lease: ExitStack
+    pull: Future[Pull] | None = None
+    error: Exception | None = None
+
+
+def _begin(
+    indicator: Indicator,
+    client: JobindsatsClient,
+    since: str | None,
+    progress: Callable[[Indicator], Callable[[int], None] | None] | None,
+    reader: ThreadPoolExecutor,
+) -> _Pending:
+    run = start_run(indicator=indicator)
+    lease = ExitStack()
+    lease.enter_context(renewed_lease(run))
+    pending = _Pending(indicator, run, lease)
+    try:
+        plan = plan_pull(indicator=indicator, client=client, since=since)
+    except Exception as exc:  # noqa: BLE001 - recorded on the run when its turn comes (_complete)
+        pending.error = exc
+        return pending
+    pending.pull = reader.submit(read_pull, plan, progress=progress(indicator) if progress else None)
+    return pending
+
+
+def _wait(pending: _Pending) -> Pull | None:
+    """The pending indicator's parsed pull, None when reading it failed (the error is kept to be recorded)."""
+    if pending.pull is None:
+        return None
+    try:
+        return pending.pull.result()
+    except Exception as exc:  # noqa: BLE001 - recorded on the run by _complete
+        pending.error = exc
+        return None
+
+
+def _complete(pending: _Pending, pull: Pull | None, client: JobindsatsClient) -> IngestionRun:
+    """Write the pending indicator's pull (or record why there is none), then let its lease go."""
+    run, indicator = pending.run, pending.indicator
+    with pending.lease:
         try:
-            pull = fetch(indicator=indicator, client=client, since=since, progress=progress)
-            with transaction.atomic():
-                # Claim the indicator: a second pull of it waits here, then finds the first one's rows unchanged.
-                Indicator.objects.select_for_update().filter(pk=indicator.pk).first()
-                counts = write(indicator=indicator, pull=pull, run=run, now=timezone.now())
-                run.rows_inserted, run.rows_updated, run.rows_unchanged = (
-                    counts.inserted,
-                    counts.updated,
-                    counts.unchanged,
-                )
-                run.rows_ignored = pull.ignored
-                finish_run(run, status=IngestionRun.Status.SUCCEEDED, client=client)
-        except (JobindsatsError, IngestionError, UnknownPeriodFormat) as exc:
-            finish_run(run, status=IngestionRun.Status.FAILED, client=client, error=exc)
-            logger.warning("Hentning af %s fejlede (%s): %s", indicator.code, run.error_kind, run.error)
-            raise
-        except Exception as exc:
-            # A bug or a database refusal: the transaction is rolled back, but the run must not stay "running".
-            finish_run(run, status=IngestionRun.Status.FAILED, client=client, error=exc)
-            logger.exception("Hentning af %s fejlede uventet", indicator.code)
-            raise
+            with _recorded(run, indicator=indicator, client=client):
+                if pending.error is not None:
+                    raise pending.error
+                _store(run, indicator=indicator, client=client, pull=pull)
+        except Exception:  # noqa: BLE001, S110 - the run records every failure; the next indicator goes on
+            pass
+    return run
+
+
+@contextmanager
+def _recorded(run: IngestionRun, *, indicator: Indicator, client: JobindsatsClient) -> Iterator[None]:
+    """Record a failure in the block as the run's outcome (observations untouched) and re-raise it; log success."""
+    try:
+        yield
+    except (JobindsatsError, IngestionError, UnknownPeriodFormat) as exc:
+        finish_run(run, status=IngestionRun.Status.FAILED, client=client, error=exc)
+        logger.warning("Hentning af %s fejlede (%s): %s", indicator.code, run.error_kind, run.error)
+        raise
+    except Exception as exc:
+        # A bug or a database refusal: the transaction is rolled back, but the run must not stay "running".
+        finish_run(run, status=IngestionRun.Status.FAILED, client=client, error=exc)
+        logger.exception("Hentning af %s fejlede uventet", indicator.code)
+        raise
     logger.info(
         "Hentede %s: %d nye, %d ændrede, %d uændrede rækker; %s",
         indicator.code,
@@ -85,7 +176,21 @@ def ingest_indicator(
         run.rows_unchanged,
         ignored_rows_text(run.rows_ignored),
     )
-    return run
+
+
+def _store(run: IngestionRun, *, indicator: Indicator, client: JobindsatsClient, pull: Pull) -> None:
+    """Write the pull and the run's success in one transaction: both or neither."""
+    with transaction.atomic():
+        # Claim the indicator: a second pull of it waits here, then finds the first one's rows unchanged.
+        Indicator.objects.select_for_update().filter(pk=indicator.pk).first()
+        counts = write(indicator=indicator, pull=pull, run=run, now=timezone.now())
+        run.rows_inserted, run.rows_updated, run.rows_unchanged = (
+            counts.inserted,
+            counts.updated,
+            counts.unchanged,
+        )
+        run.rows_ignored = pull.ignored
+        finish_run(run, status=IngestionRun.Status.SUCCEEDED, client=client)
 
 
 def finish_run(

@@ -119,3 +119,31 @@ def test_page_links_start_with_the_site_url_not_the_host_header(client, referenc
     data = client.get("/api/areas/", {"page_size": 10}, HTTP_HOST="localhost:6666").json()
 
     assert data["next"].startswith("https://maaltavlen.example.dk/api/areas/?")
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize(
+    "params",
+    [
+        {},
+        {"indicator": "mm17-andel-opkvalificering"},
+        {"area": "randers", "indicator": "mm17-andel-opkvalificering"},
+    ],
+)
+def test_an_observations_page_is_a_range_of_an_index_not_a_sort_of_every_row(share_data, rf, params):
+    from django.db import connection, transaction
+
+    from goals.api import _filter_observations
+
+    queryset, _ = _filter_observations(rf.get("/api/observations/", params | {"from": "2023M01"}))
+    page = queryset.with_shown_value().values_list("period", "shown")[100:200]
+    with transaction.atomic(), connection.cursor() as cursor:
+        # What the planner would pick on 1M rows; on a few thousand it may rightly prefer to sort.
+        cursor.execute("ANALYZE indicators_observation")
+        for setting in ("enable_seqscan", "enable_bitmapscan", "enable_sort", "enable_incremental_sort"):
+            cursor.execute(f"SET LOCAL {setting} = off")
+        plan = page.explain()
+
+    assert "Sort" not in plan, plan
+    outer = plan.split("SubPlan")[0]  # the page's own scan, not the small-number rule's look-up of bases
+    assert "Index Scan using indicators_observation_one_per_period" in outer, plan

@@ -86,3 +86,26 @@ def test_outside_demo_mode_no_demo_account_is_created(reference_data):
         load_demo_accounts()
 
     assert not get_user_model().objects.exists()
+
+
+@override_settings(DEMO_MODE=True)
+def test_demo_data_names_a_pull_that_failed_and_keeps_the_others(reference_data, monkeypatch):
+    from django.core.management.base import CommandError
+
+    from indicators.ingestion import run as run_module
+    from indicators.models import Observation
+
+    real_write = run_module.write
+
+    def write(*, indicator, **kwargs):
+        if indicator.code == "mm13-andel-beskaeftigede":
+            raise RuntimeError("disk full")
+        return real_write(indicator=indicator, **kwargs)
+
+    monkeypatch.setattr(run_module, "write", write)
+
+    with pytest.raises(CommandError, match=r"mm13-andel-beskaeftigede: .*disk full"):
+        call_command("demo_data", stdout=StringIO())
+
+    assert not Observation.objects.filter(indicator__code="mm13-andel-beskaeftigede").exists()
+    assert Observation.objects.filter(indicator__code="mm13-antal-befolkning").exists()

@@ -1,5 +1,6 @@
 import importlib
 import logging
+import threading
 from dataclasses import replace
 from decimal import Decimal
 
@@ -13,6 +14,7 @@ from indicators.ingestion import (
     UnknownArea,
     ignored_rows_text,
     ingest_indicator,
+    ingest_indicators,
 )
 from indicators.ingestion import run as run_module
 from indicators.ingestion.fetch import chunks, fetch
@@ -730,3 +732,86 @@ def test_rows_deleted_by_hand_are_written_again_though_the_replies_are_unchanged
     again = ingest_indicator(indicator=indicator, client=fake)
 
     assert again.rows_inserted == first.rows_inserted
+
+
+# --- Several indicators in one go (manage.py ingest_indicators, the demo data) --------------------------------
+@pytest.fixture
+def share_and_count(fake):
+    sync_catalogue(client=fake)
+    return [
+        bind_indicator(
+            indicator=Indicator.objects.get(code=code),
+            table_id=fake.table_id,
+            client=fake,
+            measure_label=label,
+        )
+        for code, label in (("mm17-andel-opkvalificering", SHARE), ("mm17-antal-opkvalificering", COUNT))
+    ]
+
+
+def test_the_next_indicator_is_read_while_the_current_one_is_written(fake, share_and_count, monkeypatch):
+    share, count = share_and_count
+    events, count_read = [], threading.Event()
+    real_read, real_write = run_module.read_pull, run_module.write
+
+    def read_pull(plan, **kwargs):
+        events.append(("read", plan.request.indicator.code))
+        if plan.request.indicator == count:
+            count_read.set()
+        return real_read(plan, **kwargs)
+
+    def write(*, indicator, **kwargs):
+        if indicator == share:
+            # The share's write goes on only once the count's reading has begun; one at a time, it never would.
+            assert count_read.wait(timeout=30), "the next indicator was not read while this one was written"
+        counts = real_write(indicator=indicator, **kwargs)
+        events.append(("written", indicator.code))
+        return counts
+
+    monkeypatch.setattr(run_module, "read_pull", read_pull)
+    monkeypatch.setattr(run_module, "write", write)
+
+    runs = ingest_indicators(indicators=[share, count], client=fake)
+
+    assert [run.status for run in runs] == [IngestionRun.Status.SUCCEEDED] * 2
+    assert events.index(("read", count.code)) < events.index(("written", share.code))
+    for indicator in share_and_count:
+        assert Observation.objects.filter(indicator=indicator).count() == 99 * len(PERIODS)
+        assert IngestionRun.objects.get(indicator=indicator).rows_inserted == 99 * len(PERIODS)
+
+
+def test_an_indicator_whose_reading_fails_stores_nothing_and_the_others_are_written(fake, share_and_count):
+    share, count = share_and_count
+    first = Indicator.objects.get(code="mm13-andel-beskaeftigede")  # unbound: it fails before any request
+    fake.fail_on_data_call = 1  # the share's first request: the count's come after it
+
+    runs = ingest_indicators(indicators=[first, share, count], client=fake)
+
+    assert [run.indicator for run in runs] == [first, share, count]
+    assert [run.status for run in runs] == ["failed", "failed", "succeeded"]
+    assert runs[0].error_kind == "binding" and runs[1].error_kind == "unavailable"
+    assert not Observation.objects.filter(indicator__in=[first, share]).exists()
+    assert Observation.objects.filter(indicator=count).count() == runs[2].rows_inserted == 99 * len(PERIODS)
+    assert not IngestionRun.objects.filter(status=IngestionRun.Status.RUNNING).exists()
+
+
+def test_an_indicator_whose_writing_fails_stores_nothing_and_the_others_are_written(
+    fake, share_and_count, monkeypatch
+):
+    share, count = share_and_count
+    real_write = run_module.write
+
+    def write(*, indicator, **kwargs):
+        counts = real_write(indicator=indicator, **kwargs)
+        if indicator == share:
+            raise RuntimeError("disk full")  # after its rows went in: they must be rolled back
+        return counts
+
+    monkeypatch.setattr(run_module, "write", write)
+
+    runs = ingest_indicators(indicators=[share, count], client=fake)
+
+    assert [run.status for run in runs] == ["failed", "succeeded"]
+    assert "RuntimeError: disk full" in runs[0].error
+    assert not Observation.objects.filter(indicator=share).exists()
+    assert Observation.objects.filter(indicator=count).count() == 99 * len(PERIODS)

@@ -1,6 +1,7 @@
+from __future__ import annotations
+
 import logging
-import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from django.conf import settings
@@ -9,7 +10,7 @@ from django.utils import translation
 from tqdm import tqdm
 from tqdm.contrib.logging import logging_redirect_tqdm
 
-from indicators.ingestion import ignored_rows_text, ingest_indicator, start_run
+from indicators.ingestion import ignored_rows_text, ingest_indicators
 from indicators.jobindsats import JobindsatsClient, JobindsatsError
 from indicators.models import Indicator, IngestionRun
 from indicators.periods import UnknownPeriodFormat, parse_period
@@ -42,8 +43,14 @@ class Command(BaseCommand):
             client = JobindsatsClient.from_settings()
         except JobindsatsError as exc:
             raise CommandError(str(exc)) from exc
-        with _quiet_logs(options["verbosity"]), logging_redirect_tqdm():
-            results = [self._pull(indicator, client, options) for indicator in indicators]
+        bars = _Bars(stream=self.stderr._out, disabled=options["verbosity"] == 0)
+        with _quiet_logs(options["verbosity"]), logging_redirect_tqdm(), bars:
+            runs = ingest_indicators(
+                indicators=indicators, client=client, since=options["since"], progress=bars.start
+            )
+        for run in runs:
+            run.refresh_from_db()
+        results = [(run, (run.finished_at - run.started_at).total_seconds()) for run in runs]
         # The command speaks Danish; the status labels must not follow whatever language the thread last had.
         with translation.override(settings.LANGUAGE_CODE):
             self._summary(results)
@@ -73,22 +80,6 @@ class Command(BaseCommand):
             )
         return [found[code] for code in options["indicator"]]
 
-    def _pull(self, indicator: Indicator, client: JobindsatsClient, options) -> tuple[IngestionRun, float]:
-        started = time.monotonic()
-        # The raw stream: Django's stderr wrapper would colour every redraw red and end it with a newline.
-        stream = self.stderr._out
-        # Our own run, not the indicator's newest: another pull of it may have started meanwhile.
-        run = start_run(indicator=indicator)
-        with tqdm(desc=indicator.code, unit=" rækker", file=stream, disable=options["verbosity"] == 0) as bar:
-            try:
-                ingest_indicator(
-                    indicator=indicator, client=client, since=options["since"], progress=bar.update, run=run
-                )
-            except Exception:  # noqa: BLE001, S110 - the run records every failure; the summary shows it
-                pass
-        run.refresh_from_db()
-        return run, time.monotonic() - started
-
     def _summary(self, results: list[tuple[IngestionRun, float]]) -> None:
         header = f"{'indikator':<34} {'status':<10} {'nye':>8} {'ændrede':>8} {'uændrede':>9} {'ignor.':>7} {'sek.':>6}"
         self.stdout.write(header)
@@ -103,6 +94,31 @@ class Command(BaseCommand):
         ignored = sum(run.rows_ignored for run, _ in results)
         if ignored:
             self.stdout.write(f"ignor.: {ignored_rows_text(ignored)}.")
+
+
+class _Bars:
+    """One progress bar per indicator, counting its rows as they are read (one indicator is read at a time)."""
+
+    def __init__(self, *, stream, disabled: bool) -> None:
+        # The raw stream: Django's stderr wrapper would colour every redraw red and end it with a newline.
+        self.stream, self.disabled, self.bar = stream, disabled, None
+
+    def start(self, indicator: Indicator) -> Callable[[int], object]:
+        """Close the previous indicator's bar (its replies are all read) and open this one's."""
+        self.close()
+        self.bar = tqdm(desc=indicator.code, unit=" rækker", file=self.stream, disable=self.disabled)
+        return self.bar.update
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+            self.bar = None
+
+    def __enter__(self) -> _Bars:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
 
 
 @contextmanager
