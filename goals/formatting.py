@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
@@ -61,7 +62,13 @@ def format_value(value: Decimal | float | None, unit: str) -> str:
     """A value with its unit: "4,6 %" (da, with a no-break space) / "4.6%" (en); counts without decimals; None as a dash."""
     if value is None:
         return "–"
-    english = _is_english()
+    return _formatted_value(value, unit, _is_english())
+
+
+@lru_cache(maxsize=8192)
+def _formatted_value(value: Decimal | float, unit: str, english: bool) -> str:
+    # Kept per value, unit and language: a comparison page writes the same few hundred values in its tables, its
+    # charts' tooltips and its sentences (Decimal("4.30") and Decimal("4.3") are equal, and written alike).
     number = format_number(value, decimals_shown(unit), english=english)
     if unit == Indicator.Unit.PERCENT:
         # Danish puts a space before %, a non-breaking one so "58,0 %" never breaks across lines.
