@@ -10,17 +10,17 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.http import QueryDict
+from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
 
-from goals.formatting import as_printed, chart_source, country_name, format_period, format_value
+from goals.formatting import as_printed, chart_source, country_name, format_period, format_value, value_writer
 from goals.freshness import Freshness, freshness_of, next_pull_at
 from goals.page_cache import kept, kept_pieces
 from goals.progress import describe
 from goals.series import Cell, ChartTable, SeriesStore, newest_period, table_from_lines
 from indicators.charts import Bar, bar_chart, line_chart
 from indicators.models import Indicator, Observation
-from indicators.periods import UnknownPeriodFormat, parse_period_text
+from indicators.periods import UnknownPeriodFormat, parse_period_text, period_label
 from municipalities.models import Area, RarMembership
 
 GROUPS = {
@@ -135,7 +135,8 @@ class ComparisonPage:
 
     def period_choices(self) -> list[tuple[str, str]]:
         """(code, label) for the period picker, newest first."""
-        return [(code, format_period(code)) for code in self.periods]
+        language = get_language()  # read once for the few hundred periods
+        return [(code, period_label(code, language=language)) for code in self.periods]
 
     @property
     def reporting_text(self) -> str:
@@ -238,11 +239,18 @@ def share_alternative_for(indicator: Indicator) -> Indicator | None:
 
 
 def _areas() -> list[Area]:
-    return list(
+    areas = list(
         Area.objects.filter(
             kind__in=[Area.Kind.MUNICIPALITY, Area.Kind.RAR, Area.Kind.COUNTRY]
         ).select_related("region")
     )
+    # One instance per region: the list is kept in the shared cache, and unpickling a copy of a region per
+    # municipality cost as much as the municipalities themselves.
+    regions: dict[int, Area] = {}
+    for area in areas:
+        if area.region_id is not None:
+            area.region = regions.setdefault(area.region_id, area.region)
+    return areas
 
 
 def comparison_page(
@@ -471,7 +479,7 @@ def _cross_section(
             "other": _("Øvrige"),
         },
         filename=f"{indicator.code}-{period}",
-        value_text=lambda value: format_value(value, unit),
+        value_text=value_writer(unit),
     )
     ordered = sorted(bars, key=lambda bar: (-bar.value, bar.name))
     region_of = {a.name: (a.region.name if a.region else "") for a in units}
@@ -528,7 +536,7 @@ def _development(page: ComparisonPage, store: SeriesStore, selected: Area | None
         unit=indicator.unit,
         series=lines,
         filename=f"{indicator.code}-udvikling",
-        value_text=lambda value: format_value(value, indicator.unit),
+        value_text=value_writer(indicator.unit),
     )
     page.time_table = table_from_lines(
         title=title, period_label=_("Periode"), unit=indicator.unit, lines=lines

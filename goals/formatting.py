@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
@@ -63,6 +64,16 @@ def format_value(value: Decimal | float | None, unit: str) -> str:
     if value is None:
         return "–"
     return _formatted_value(value, unit, _is_english())
+
+
+def value_writer(unit: str) -> Callable[[Decimal | float | None], str]:
+    """format_value for one unit in the page's language, read once: for tables and charts of hundreds of values."""
+    english = _is_english()
+
+    def write(value: Decimal | float | None) -> str:
+        return "–" if value is None else _formatted_value(value, unit, english)
+
+    return write
 
 
 @lru_cache(maxsize=8192)
