@@ -14,10 +14,11 @@ stylesheet it names) and a repeat visit (HTML only: static files have hashed nam
 
 A page built on demand is measured twice. "Data cache warm": every request names a year or period that does not
 exist, a new one each time (…&aar=ref-N, …&periode=ref-N), so each page is built and rendered (with a notice, and
-not stored: goals/page_cache.py), while the status page's data is warm in the
-shared cache (goals/status_data.py, goals/comparison.py) as the background rebuild leaves it after a pull (here: built once by the
-warm-up rounds). "Everything cold": PAGE_CACHE_SECONDS=0, so neither pages nor data are kept and every request
-reads the database and builds everything.
+not stored: goals/page_cache.py; a parameter no page reads, such as ?ref=N, is answered from the page cache), while
+the pages' data is warm in the shared cache (goals/status_data.py; the comparison's figures by piece,
+goals/comparison.py) as the background rebuild and earlier visits leave it (here: built by the warm-up rounds).
+"Everything cold": PAGE_CACHE_SECONDS=0, so neither pages nor data are kept and every request reads the database
+and builds everything.
 
 Targets (issue 4): status p95 ≤ 5× trivial and ≤ 60 ms; comparison ≤ 8× trivial; first visit ≤ 1.2 MB;
 repeat visit ≤ 60 KB. Issue 12: a status or comparison page built on demand ≤ 5× trivial, measured on the
