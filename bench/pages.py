@@ -12,11 +12,13 @@ templates, gzip; no network), then over HTTP on loopback to gunicorn with one sy
 byte). Bytes are gzip-compressed response bodies of a first visit (HTML and every same-site script and
 stylesheet it names) and a repeat visit (HTML only: static files have hashed names and a one-year cache).
 
-A page built on demand is measured twice. "Data cache warm": every request names a permalink parameter the page
-cache has not seen (…&ref=N), so each page is built and rendered, while the status page's data is warm in the
-shared cache (goals/status_data.py) as the background rebuild leaves it after a pull (here: built once by the
-warm-up rounds). "Everything cold": PAGE_CACHE_SECONDS=0, so neither pages nor data are kept and every request
-reads the database and builds everything.
+A page built on demand is measured twice. "Data cache warm": every request names a year or period that does not
+exist, a new one each time (…&aar=ref-N, …&periode=ref-N), so each page is built and rendered (with a notice, and
+not stored: goals/page_cache.py; a parameter no page reads, such as ?ref=N, is answered from the page cache), while
+the pages' data is warm in the shared cache (goals/status_data.py; the comparison's figures by piece,
+goals/comparison.py) as the background rebuild and earlier visits leave it (here: built by the warm-up rounds).
+"Everything cold": PAGE_CACHE_SECONDS=0, so neither pages nor data are kept and every request reads the database
+and builds everything.
 
 Targets (issue 4): status p95 ≤ 5× trivial and ≤ 60 ms; comparison ≤ 8× trivial; first visit ≤ 1.2 MB;
 repeat visit ≤ 60 KB. Issue 12: a status or comparison page built on demand ≤ 5× trivial, measured on the
@@ -216,10 +218,13 @@ def percentile(samples: list[float], fraction: float) -> float:
 
 
 def unseen(url: str, round_number: int) -> str:
-    """The URL with a permalink parameter no earlier request had: the page cache cannot answer it."""
+    """The URL with a year (status) or period (comparison) no earlier request named, and none that exists: the
+    page says so in a notice and shows the default, and the page cache never stores such a page, so each request
+    builds it (a parameter no page reads, such as ?ref=N, is answered from the page cache: goals/page_cache.py)."""
     if url == "/healthz":
         return url
-    return f"{url}{'&' if '?' in url else '?'}ref={round_number}"
+    name = "periode" if url.startswith("/sammenlign/") else "aar"
+    return f"{url}{'&' if '?' in url else '?'}{name}=ref-{round_number}"
 
 
 def measure_times(

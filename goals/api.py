@@ -85,9 +85,12 @@ def _paginate(request: HttpRequest, queryset: QuerySet, filters: str) -> tuple[l
     return items, envelope
 
 
-def _json(handler):
-    """Turn BadRequest into a 400 with its message; every response is JSON."""
+def _json(*params: str):
+    """Turn BadRequest into a 400 with its message; every response is JSON; cached by the query `params` only."""
+    return lambda handler: _json_view(handler, params)
 
+
+def _json_view(handler, params: tuple[str, ...]):
     def wrapped(request: HttpRequest) -> HttpResponse:
         try:
             return handler(request)
@@ -96,10 +99,10 @@ def _json(handler):
 
     wrapped.__name__ = handler.__name__
     wrapped.__doc__ = handler.__doc__
-    return require_GET(cached_page(wrapped))
+    return require_GET(cached_page(params=params)(wrapped))
 
 
-@_json
+@_json("page", "page_size")
 def indicators(request: HttpRequest) -> HttpResponse:
     """GET /api/indicators/: every indicator definition."""
     queryset = Indicator.objects.select_related("table", "base_indicator", "municipality").order_by("code")
@@ -125,7 +128,7 @@ def indicators(request: HttpRequest) -> HttpResponse:
     return _json_response(envelope)
 
 
-@_json
+@_json("kind", "page", "page_size")
 def areas(request: HttpRequest) -> HttpResponse:
     """GET /api/areas/?kind=: municipalities, regions, RAR areas and the country."""
     queryset = Area.objects.select_related("region").order_by("kind", "name")
@@ -181,7 +184,7 @@ def _filter_observations(request: HttpRequest) -> tuple[QuerySet, str]:
     return queryset.order_by("indicator_id", "area_id", "period"), f"observations|{named!r}"
 
 
-@_json
+@_json("breakdown", "indicator", "area", "from", "to", "page", "page_size")
 def observations(request: HttpRequest) -> HttpResponse:
     """GET /api/observations/?indicator=&area=&from=&to=: values under the site's small-number rule."""
     queryset, filters = _filter_observations(request)

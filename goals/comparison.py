@@ -10,17 +10,17 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.http import QueryDict
+from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
 
-from goals.formatting import as_printed, chart_source, country_name, format_period, format_value
+from goals.formatting import as_printed, chart_source, country_name, format_period, format_value, value_writer
 from goals.freshness import Freshness, freshness_of, next_pull_at
-from goals.page_cache import kept
+from goals.page_cache import kept, kept_pieces
 from goals.progress import describe
 from goals.series import Cell, ChartTable, SeriesStore, newest_period, table_from_lines
 from indicators.charts import Bar, bar_chart, line_chart
 from indicators.models import Indicator, Observation
-from indicators.periods import UnknownPeriodFormat, parse_period_text
+from indicators.periods import UnknownPeriodFormat, parse_period_text, period_label
 from municipalities.models import Area, RarMembership
 
 GROUPS = {
@@ -135,7 +135,8 @@ class ComparisonPage:
 
     def period_choices(self) -> list[tuple[str, str]]:
         """(code, label) for the period picker, newest first."""
-        return [(code, format_period(code)) for code in self.periods]
+        language = get_language()  # read once for the few hundred periods
+        return [(code, period_label(code, language=language)) for code in self.periods]
 
     @property
     def reporting_text(self) -> str:
@@ -238,11 +239,18 @@ def share_alternative_for(indicator: Indicator) -> Indicator | None:
 
 
 def _areas() -> list[Area]:
-    return list(
+    areas = list(
         Area.objects.filter(
             kind__in=[Area.Kind.MUNICIPALITY, Area.Kind.RAR, Area.Kind.COUNTRY]
         ).select_related("region")
     )
+    # One instance per region: the list is kept in the shared cache, and unpickling a copy of a region per
+    # municipality cost as much as the municipalities themselves.
+    regions: dict[int, Area] = {}
+    for area in areas:
+        if area.region_id is not None:
+            area.region = regions.setdefault(area.region_id, area.region)
+    return areas
 
 
 def comparison_page(
@@ -299,18 +307,17 @@ def comparison_page(
     end = start_of[state.period]
     start = date(end.year - YEARS_OF_DEVELOPMENT, end.month, 1)
     series_ids = {country.id} | {a.id for a in page.group_members} | ({selected.id} if selected else set())
-    rows = list(
-        Observation.objects.for_comparison_page(
-            indicator_ids={indicator.id},
-            period=state.period,
-            series_area_ids=series_ids,
-            start=start,
-            end=end,
-        )
+    store = _figures(
+        indicator=indicator,
+        period=state.period,
+        window=(start, end),
+        series_ids=series_ids,
+        # Every area the page draws is a unit or the country: when their figures were fetched is the page's date.
+        fetched_ids={a.id for a in units} | {country.id},
+        units_kind=units[0].kind if units else "",
+        version=version,
+        refresh=refresh,
     )
-    store = SeriesStore.from_rows(rows)
-    window = {"indicator_ids": {indicator.id}, "area_ids": series_ids | {a.id for a in units}}
-    store.fetched_at = dict(Observation.objects.latest_fetches(**window, start=start, end=end))
     page.freshness = freshness_of(
         indicator,
         fetched_at=store.fetched_at.get(indicator.id),
@@ -319,6 +326,67 @@ def comparison_page(
     _cross_section(page, store, units, selected, country)
     _development(page, store, selected, country)
     return page
+
+
+CROSS_SECTION, FETCHED = "cross-section", "fetched"
+
+
+def _figures(
+    *,
+    indicator: Indicator,
+    period: str,
+    window: tuple[date, date],
+    series_ids: set[int],
+    fetched_ids: set[int],
+    units_kind: str,
+    version: str | None,
+    refresh: bool,
+) -> SeriesStore:
+    """The period's figures for every area, the series of a few areas, and when they were fetched.
+
+    Kept by piece under the data version (goals.page_cache.kept_pieces), not by page: the period's figures once
+    per indicator and period, each area's series once per indicator, area and period, so any choice of
+    municipality or group is put together from pieces other pages read; the missing ones in one query.
+    """
+    start, end = window
+    names: dict[str | int, str] = {
+        CROSS_SECTION: f"comparison-cross-section:{indicator.id}:{period}",
+        FETCHED: f"comparison-fetched:{indicator.id}:{period}:{units_kind}",
+    }
+    names |= {area_id: f"comparison-series:{indicator.id}:{area_id}:{period}" for area_id in series_ids}
+
+    def build(missing: list[str | int]) -> dict[str | int, Any]:
+        built: dict[str | int, Any] = {}
+        series = {item for item in missing if isinstance(item, int)}
+        if CROSS_SECTION in missing or series:
+            rows = Observation.objects.for_comparison_page(
+                indicator_ids={indicator.id},
+                period=period if CROSS_SECTION in missing else None,
+                series_area_ids=series,
+                start=start,
+                end=end,
+            )
+            built |= {item: [] for item in missing if item != FETCHED}
+            for row in rows:
+                _indicator, area_id, row_period, row_start = row[:4]
+                if row_period == period and CROSS_SECTION in built:
+                    built[CROSS_SECTION].append(row)
+                if area_id in series and start <= row_start <= end:
+                    built[area_id].append(row)
+        if FETCHED in missing:
+            built[FETCHED] = dict(
+                Observation.objects.latest_fetches(
+                    indicator_ids={indicator.id}, area_ids=fetched_ids, start=start, end=end
+                )
+            )
+        return built
+
+    pieces = kept_pieces(names, version, build, refresh=refresh)
+    rows = [row for row in pieces[CROSS_SECTION] if row[1] not in series_ids]
+    rows += [row for area_id in series_ids for row in pieces[area_id]]
+    store = SeriesStore.from_rows(rows)
+    store.fetched_at = pieces[FETCHED]
+    return store
 
 
 def _group(
@@ -367,6 +435,7 @@ def _cross_section(
             page.hidden.append(area)
     direction = indicator.better_direction
     third_of = thirds(values, indicator.unit) if values else {}
+    names = {third: third_name(third, direction) for third in range(3)}  # each written once, not per bar
     group_ids = {a.id for a in page.group_members}
     bars = [
         Bar(
@@ -377,17 +446,16 @@ def _cross_section(
             else "group"
             if area.id in group_ids
             else "other",
-            third=third_name(third_of[area.id], direction),
+            third=names[third_of[area.id]],
         )
         for area in units
         if area.id in values
     ]
     page.third_counts = [
-        (third_name(t, direction), sum(1 for v in third_of.values() if v == t))
-        for t in thirds_best_first(direction)
+        (names[t], sum(1 for v in third_of.values() if v == t)) for t in thirds_best_first(direction)
     ]
     if selected and selected.id in third_of:
-        page.selected_third = third_name(third_of[selected.id], direction)
+        page.selected_third = names[third_of[selected.id]]
     # Thirds, medians and the count are over the municipalities with a value: for a shared local indicator the
     # reporting ones only (the others have no observation at all).
     page.reporting = len(values) + len(page.hidden)
@@ -411,7 +479,7 @@ def _cross_section(
             "other": _("Øvrige"),
         },
         filename=f"{indicator.code}-{period}",
-        value_text=lambda value: format_value(value, unit),
+        value_text=value_writer(unit),
     )
     ordered = sorted(bars, key=lambda bar: (-bar.value, bar.name))
     region_of = {a.name: (a.region.name if a.region else "") for a in units}
@@ -468,7 +536,7 @@ def _development(page: ComparisonPage, store: SeriesStore, selected: Area | None
         unit=indicator.unit,
         series=lines,
         filename=f"{indicator.code}-udvikling",
-        value_text=lambda value: format_value(value, indicator.unit),
+        value_text=value_writer(indicator.unit),
     )
     page.time_table = table_from_lines(
         title=title, period_label=_("Periode"), unit=indicator.unit, lines=lines

@@ -1,6 +1,11 @@
 """Rendered public pages served again to anonymous visitors, from the shared cache, until the data they show changes.
 
-An entry is found by the page's language, the site's origin and its full path, and holds the data version it was
+An entry is found by the page's language, the site's origin, its path and its canonical query: the query
+parameters the view names (cached_page(params=...)), and nothing else, so a visitor cannot add entries with
+parameters no view reads (`?ref=1`, tracking tags); the view sees only those parameters too, so what the page
+shows (its language links, say) can never carry another visitor's additions. A page that told its visitor part of
+its address was ignored (a year or a period that does not exist: ignoring()) is answered but never stored, nor is
+one whose parameters carry surrounding spaces: neither is a page anyone links to. It holds the data version it was
 built under (read in one query: the newest pull or catalogue sync, and the newest change to goals, plans, targets
 and indicators, from their history tables), when it was built, and the body gzip-compressed once. It is served while
 its version is current and it is younger than PAGE_CACHE_SECONDS (edits without a history record, an area say,
@@ -15,7 +20,7 @@ from __future__ import annotations
 
 import gzip
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache, wraps
 from hashlib import sha256
@@ -24,7 +29,7 @@ from typing import TypeVar
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.utils.cache import add_never_cache_headers, get_conditional_response, patch_vary_headers
 from django.utils.translation import get_language
 
@@ -69,6 +74,7 @@ def request_data_version(request: HttpRequest) -> str | None:
 
 
 T = TypeVar("T")
+K = TypeVar("K", bound=Hashable)
 
 
 def keeping(request: HttpRequest) -> tuple[str | None, bool]:
@@ -99,6 +105,28 @@ def kept(name: str, version: str | None, build: Callable[[], T], *, refresh: boo
     return value
 
 
+def kept_pieces(
+    names: dict[K, str], version: str | None, build: Callable[[list[K]], dict[K, T]], *, refresh: bool = False
+) -> dict[K, T]:
+    """Pieces of data (one indicator's figures for one area, say), from the shared cache under this data version,
+    in one round trip; build(missing items) reads all the missing ones at once and they are kept for the next page.
+
+    names: item → the piece's name, which says all that decides it (no language: pieces are data, not words).
+    version and refresh as for kept().
+    """
+    if version is None:
+        return build(list(names))
+    keys = {item: f"{name}:" + sha256(version.encode()).hexdigest() for item, name in names.items()}
+    found = {} if refresh else cache.get_many(list(keys.values()))
+    pieces = {item: found[key] for item, key in keys.items() if key in found}
+    missing = [item for item in keys if item not in pieces]
+    if missing:
+        built = build(missing)
+        pieces |= {item: built[item] for item in missing}
+        cache.set_many({keys[item]: pieces[item] for item in missing}, settings.PAGE_CACHE_SECONDS)
+    return pieces
+
+
 def site_origin(request: HttpRequest) -> str:
     """Scheme and host that absolute URLs on a page start with: SITE_URL, else the request's own."""
     return settings.SITE_URL or f"{request.scheme}://{request.get_host()}"
@@ -110,9 +138,48 @@ def site_context(request: HttpRequest) -> dict[str, str]:
 
 
 def page_key(request: HttpRequest) -> str:
-    """The cache key of the page a request asks for: language, origin and full path."""
+    """The cache key of the page a request asks for: language, origin, path and query (canonical by cached_page)."""
     page = f"{get_language()}|{site_origin(request)}|{request.get_full_path()}"
     return "page:" + sha256(page.encode()).hexdigest()
+
+
+def canonical_query(query: QueryDict, params: Iterable[str], lists: Iterable[str]) -> QueryDict:
+    """The parameters a view reads, as it reads them: the last value of each of `params` (QueryDict.get), every
+    value of each of `lists` (QueryDict.getlist); whatever else the query holds is left out."""
+    canonical = QueryDict(mutable=True)
+    for name in params:
+        if name in query:
+            canonical[name] = query[name]
+    for name in lists:
+        if name in query:
+            canonical.setlist(name, query.getlist(name))
+    canonical._mutable = False
+    return canonical
+
+
+def _canonical_request(request: HttpRequest, params: Iterable[str], lists: Iterable[str]) -> None:
+    # The view, its templates (the language links) and the page key read the same query: the canonical one.
+    request.GET = canonical_query(request.GET, params, lists)
+    request.META["QUERY_STRING"] = request.GET.urlencode()
+
+
+IGNORED = "page_cache_ignored"
+
+
+def ignoring(response: HttpResponse, notices: list[str]) -> HttpResponse:
+    """The response, never stored for others when its notices tell the visitor part of the address was ignored.
+
+    Such an address (a year or period that does not exist) is nobody's link to share, and any number of them can be
+    made up: storing each would let anyone fill the shared cache.
+    """
+    if notices:
+        setattr(response, IGNORED, True)
+    return response
+
+
+def _spaced(query: QueryDict) -> bool:
+    # " 2024" and "2024" may show the same page; only the plain one is stored, so spaces cannot make new entries.
+    return any(value != value.strip() for values in query.lists() for value in values[1])
 
 
 def _personal(request: HttpRequest) -> bool:
@@ -125,9 +192,10 @@ def _personal(request: HttpRequest) -> bool:
 
 
 def _never_stored(response: HttpResponse) -> bool:
-    # A view that marked its page personal (a draft plan shown to its municipality's users) is shared with nobody.
+    # A view that marked its page personal (a draft plan shown to its municipality's users) is shared with nobody,
+    # nor is a page that said part of its address was ignored (ignoring()).
     cache_control = response.get("Cache-Control", "")
-    return "private" in cache_control or "no-store" in cache_control
+    return "private" in cache_control or "no-store" in cache_control or getattr(response, IGNORED, False)
 
 
 @dataclass(frozen=True)
@@ -184,26 +252,43 @@ def _store(key: str, version: str, response: HttpResponse) -> Entry:
     return entry
 
 
-def cached_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Serve the view's 200 responses from the shared cache while the data version is the same (see module doc)."""
+def cached_page(
+    view: Callable[..., HttpResponse] | None = None, *, params: Iterable[str] = (), lists: Iterable[str] = ()
+):
+    """Serve the view's 200 responses from the shared cache while the data version is the same (see module doc).
 
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if _personal(request):
+    params: the query parameters the view reads one value of (the last, as QueryDict.get); lists: those it reads
+    every value of (QueryDict.getlist). The view sees these only; with neither, it reads no query at all.
+    `@cached_page` or `@cached_page(params=("aar",))`.
+    """
+    params, lists = tuple(params), tuple(lists)
+
+    def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            _canonical_request(request, params, lists)
+            spaced = _spaced(request.GET)
+            if _personal(request):
+                response = view(request, *args, **kwargs)
+                add_never_cache_headers(
+                    response
+                )  # a personal page is stored nowhere, not even by the browser
+                return response
+            if request.method != "GET" or not settings.PAGE_CACHE_SECONDS:
+                return view(request, *args, **kwargs)
+            key, version = page_key(request), request_data_version(request)
+            if not request.META.get(REFRESH):
+                entry: Entry | None = cache.get(key)
+                if entry is not None and (entry.is_fresh(version) or cache.get(REBUILD_PENDING)):
+                    not_modified = get_conditional_response(request, etag=entry.etag)
+                    return (
+                        _public_headers(not_modified, entry.etag) if not_modified else entry.response(request)
+                    )
             response = view(request, *args, **kwargs)
-            add_never_cache_headers(response)  # a personal page is stored nowhere, not even by the browser
-            return response
-        if request.method != "GET" or not settings.PAGE_CACHE_SECONDS:
-            return view(request, *args, **kwargs)
-        key, version = page_key(request), request_data_version(request)
-        if not request.META.get(REFRESH):
-            entry: Entry | None = cache.get(key)
-            if entry is not None and (entry.is_fresh(version) or cache.get(REBUILD_PENDING)):
-                not_modified = get_conditional_response(request, etag=entry.etag)
-                return _public_headers(not_modified, entry.etag) if not_modified else entry.response(request)
-        response = view(request, *args, **kwargs)
-        if response.status_code != 200 or response.streaming or _never_stored(response):
-            return response
-        return _store(key, version, response).response(request)
+            if response.status_code != 200 or response.streaming or spaced or _never_stored(response):
+                return response
+            return _store(key, version, response).response(request)
 
-    return wrapped
+        return wrapped
+
+    return decorate(view) if view is not None else decorate

@@ -8,11 +8,13 @@ from datetime import date, datetime
 from decimal import Decimal
 from statistics import median
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from goals.formatting import format_period, format_value
+from goals.formatting import format_period, format_value, value_writer
 from goals.progress import Point, rolling_averages
 from indicators.charts import LineSeries, Marker
+from indicators.periods import period_label
 
 
 @dataclass
@@ -122,10 +124,11 @@ class ChartTable:
 
     def display_rows(self) -> list[tuple[str, list[str]]]:
         """Rows with the first cell and the values written for people in the page language."""
+        value_text, language = value_writer(self.unit), get_language()  # the language read once, not per cell
         return [
             (
-                format_period(key) if self.period_rows else key,
-                [v if isinstance(v, str) else format_value(v, self.unit) for v in values],
+                period_label(key, language=language) if self.period_rows else key,
+                [v if isinstance(v, str) else value_text(v) for v in values],
             )
             for key, values in self.rows
         ]

@@ -22,6 +22,7 @@ from goals.formatting import (
     format_number,
     format_period,
     format_value,
+    value_writer,
 )
 from goals.freshness import Freshness, freshness_of, next_pull_at
 from goals.history import (
@@ -418,7 +419,7 @@ def _indicator_panel(
         target=None if marks else target_mark,
         baseline=None if marks else baseline_mark,
         filename=f"{ctx.municipality.slug}-{indicator.code}",
-        value_text=lambda value: format_value(value, unit),
+        value_text=value_writer(unit),
         goal_years=marks.goal_years if marks else None,
     )
     table = table_from_lines(

@@ -18,10 +18,10 @@ from django.views.decorators.http import require_safe
 
 from goals.comparison import GROUPS, ComparisonPage, comparison_page
 from goals.exports import download
-from goals.history import parse_view
+from goals.history import VIEW_PARAMETER, parse_view
 from goals.local_indicators import is_comparable
 from goals.models import GoalSet
-from goals.page_cache import cached_page, keeping, kept_for
+from goals.page_cache import cached_page, ignoring, keeping, kept_for
 from goals.pages import choose_goal_set, current_goal_set, without_own_goals
 from goals.roles import Action, may
 from goals.status import IndicatorPanel, StatusPage, status_page
@@ -34,6 +34,10 @@ EXPORT_FORMATS = {"csv", "xlsx"}
 # Lov nr. 1656 af 30. december 2024, which abolished the minister's yearly goals (its ELI address on Retsinformation).
 LAW_ENDING_MINISTERIAL_GOALS = "https://www.retsinformation.dk/eli/lta/2024/1656"
 COMPARISON_CHARTS = {"fordeling", "udvikling"}
+# The query parameters each kind of page reads (goals.pages, goals.history, goals.comparison.parse_state): the page
+# cache keys on these alone.
+STATUS_PARAMETERS = ("aar", VIEW_PARAMETER)
+COMPARISON_PARAMETERS = {"params": ("kommune", "gruppe", "periode"), "lists": ("kommuner",)}
 
 
 def embeddable(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -143,7 +147,7 @@ def _panel(page: StatusPage, code: str) -> IndicatorPanel:
 
 
 @require_safe
-@cached_page
+@cached_page(params=STATUS_PARAMETERS)
 def municipality(request: HttpRequest, slug: str) -> HttpResponse:
     """The jobcenter chief's status page: per goal the plan, and per indicator chart, status and table."""
     # Drafts only for the municipality's own users; local values awaiting approval only here, never in files,
@@ -173,7 +177,7 @@ def municipality(request: HttpRequest, slug: str) -> HttpResponse:
         "switch_year": page.goal_set.year,
     }
     context["goal_sections"] = sections
-    response = render(request, "goals/municipality.html", context)
+    response = ignoring(render(request, "goals/municipality.html", context), notices)
     if page.plan is not None and page.plan.status != page.plan.Status.ADOPTED:
         add_never_cache_headers(response)  # a draft is personal: never stored, not by the page cache either
     return response
@@ -194,7 +198,7 @@ def municipality_export(request: HttpRequest, slug: str, code: str, fmt: str) ->
 
 @require_safe
 @embeddable
-@cached_page
+@cached_page(params=STATUS_PARAMETERS)
 def municipality_embed(request: HttpRequest, slug: str, code: str) -> HttpResponse:
     """One status-page chart with title, source and a link back, without the site chrome (may be framed)."""
     page, notices = _status(request, slug)
@@ -207,7 +211,7 @@ def municipality_embed(request: HttpRequest, slug: str, code: str) -> HttpRespon
     }
     context |= {"description": panel.description, "back_url": back, "table": panel.table, "notices": notices}
     context |= {"source": panel.source, "verdicts": panel.year_verdicts}
-    return render(request, "goals/embed.html", context)
+    return ignoring(render(request, "goals/embed.html", context), notices)
 
 
 def _indicator(code: str) -> Indicator:
@@ -239,7 +243,7 @@ class LocalOnly(Http404):
 
 
 @require_safe
-@cached_page
+@cached_page(**COMPARISON_PARAMETERS)
 def comparison(request: HttpRequest, code: str) -> HttpResponse:
     """The committee chair's comparison: all municipalities in one period in thirds, and a group over time."""
     try:
@@ -255,7 +259,7 @@ def comparison(request: HttpRequest, code: str) -> HttpResponse:
         "groups": GROUPS,
         "suppression_rule": suppression_rule_text(),
     }
-    return render(request, "goals/comparison.html", context)
+    return ignoring(render(request, "goals/comparison.html", context), page.state.notices)
 
 
 @require_safe
@@ -274,7 +278,7 @@ def comparison_export(request: HttpRequest, code: str, chart: str, fmt: str) -> 
 
 @require_safe
 @embeddable
-@cached_page
+@cached_page(**COMPARISON_PARAMETERS)
 def comparison_embed(request: HttpRequest, code: str) -> HttpResponse:
     """The comparison bar chart alone, for intranets and council sites (may be framed)."""
     page = _comparison(request, _kept_indicator(request, code))
@@ -284,4 +288,4 @@ def comparison_embed(request: HttpRequest, code: str) -> HttpResponse:
     context = {"figure": page.bar_figure, "chart_id": "chart-comparison", "table": page.bar_table}
     context |= {"title": page.bar_figure["layout"]["title"]["text"], "back_url": back}
     context |= {"description": page.bar_description, "notices": page.state.notices, "source": page.bar_source}
-    return render(request, "goals/embed.html", context)
+    return ignoring(render(request, "goals/embed.html", context), page.state.notices)

@@ -247,6 +247,8 @@ def _line_traces(series: LineSeries, value_text: ValueText) -> list[dict]:
     final_idx = [i for i, flag in enumerate(flags) if not flag]
     prov_idx = [i for i, flag in enumerate(flags) if flag]
 
+    language = get_language()  # read once: a line names every period it draws
+
     def trace(indexes: list[int], name: str, line_dash: str, show: bool) -> dict:
         return {
             "type": "scatter",
@@ -256,7 +258,7 @@ def _line_traces(series: LineSeries, value_text: ValueText) -> list[dict]:
             "legendgroup": series.name,
             "x": [_iso(series.starts[i]) for i in indexes],
             "y": [_float(series.values[i]) for i in indexes],
-            "text": [period_label(series.periods[i]) for i in indexes],
+            "text": [period_label(series.periods[i], language=language) for i in indexes],
             "customdata": _value_texts([series.values[i] for i in indexes], value_text),
             "line": {"color": colour, "dash": line_dash, "width": LINE_WIDTHS.get(series.role, 2)},
             "marker": {"symbol": symbol, "size": 12 if series.role == "draft" else 7, "color": colour},

@@ -242,13 +242,22 @@ class ObservationQuerySet(models.QuerySet):
         )
 
     def for_comparison_page(
-        self, *, indicator_ids: set[int], period: str, series_area_ids: set[int], start: date, end: date
+        self,
+        *,
+        indicator_ids: set[int],
+        period: str | None,
+        series_area_ids: set[int],
+        start: date,
+        end: date,
     ) -> ObservationQuerySet:
-        """Every area's total in one period, plus a few areas' series in a window (the comparison page's read path)."""
-        cross_section = Q(period=period)
+        """Every area's total in one period, plus a few areas' series in a window (the comparison page's read path).
+
+        period None: the series alone (the period's figures are at hand).
+        """
         series = Q(area_id__in=series_area_ids, period_start__gte=start, period_start__lte=end)
+        wanted = series | Q(period=period) if period is not None else series
         return (
-            self.filter(Q(indicator_id__in=indicator_ids, breakdown="") & (cross_section | series))
+            self.filter(Q(indicator_id__in=indicator_ids, breakdown="") & wanted)
             .with_shown_value()
             .order_by("period_start")
             .values_list(*self.PAGE_FIELDS)

@@ -67,9 +67,12 @@ def months_between(earlier: date, later: date) -> int:
     return (later.year - earlier.year) * 12 + later.month - earlier.month
 
 
-def period_label(code: str) -> str:
-    """A period for people in the page language: 2024M03 → "marts 2024" / "March 2024", 2024H2 → "2. halvår 2024"."""
-    return _label(code, get_language() or "da")
+def period_label(code: str, *, language: str | None = None) -> str:
+    """A period for people in the page language: 2024M03 → "marts 2024" / "March 2024", 2024H2 → "2. halvår 2024".
+
+    language: the page's, when the caller already read it (a chart names hundreds of periods).
+    """
+    return _label(code, language or get_language() or "da")
 
 
 @lru_cache(maxsize=4096)

@@ -195,3 +195,117 @@ def test_the_api_is_cached_with_headers_too(client, share_data, page_cache, djan
         again = client.get("/api/observations/", {"area": "randers"})
 
     assert again.json() == first.json() and again["Cache-Control"] == "public, no-cache"
+
+
+# --- The shared cache holds the pages people link to, not whatever a query string makes up ----------------------
+@pytest.fixture
+def stored(monkeypatch):
+    """The cache keys of the pages stored for others, in order."""
+    from goals import page_cache
+
+    keys = []
+    store = page_cache._store
+
+    def recording(key, version, response):
+        keys.append(key)
+        return store(key, version, response)
+
+    monkeypatch.setattr(page_cache, "_store", recording)
+    return keys
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        URL + "?aar=2024",
+        "/embed/kommune/randers/mm17-andel-opkvalificering/?aar=2024",
+        "/sammenlign/mm17-andel-opkvalificering/?kommune=randers",
+        "/embed/sammenlign/mm17-andel-opkvalificering/?kommune=randers",
+        "/api/observations/?area=randers",
+    ],
+)
+def test_parameters_no_page_reads_are_served_the_stored_page_and_add_no_entry(
+    client, share_data, page_cache, stored, url, django_assert_num_queries
+):
+    first = client.get(url)
+
+    with django_assert_num_queries(3):  # the data version, once a request: the page is the one stored
+        tracked = [client.get(f"{url}&{extra}") for extra in ("ref=1", "ref=2", "utm_source=nyhedsbrev")]
+
+    assert len(stored) == 1
+    assert all(response.content == first.content for response in tracked)
+
+
+def test_another_visitors_parameters_never_reach_the_page(client, share_data, page_cache):
+    client.get(URL, {"aar": "2024", "ref": "<sniffed>", "fra": "annonce"})
+
+    again = client.get(URL, {"aar": "2024"}).content.decode()
+
+    assert "sniffed" not in again and "annonce" not in again
+    assert 'href="/en/kommune/randers/?aar=2024"' in again  # the language link keeps the page's own query
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        URL + "?aar=1066",
+        URL + "?visning=alle-aarhundreder",
+        "/embed/kommune/randers/mm17-andel-opkvalificering/?aar=abc",
+        "/sammenlign/mm17-andel-opkvalificering/?periode=1999M13",
+        "/sammenlign/mm17-andel-opkvalificering/?kommune=atlantis",
+        "/embed/sammenlign/mm17-andel-opkvalificering/?gruppe=venner",
+        URL + "?aar=%202024",
+    ],
+)
+def test_a_page_that_ignored_part_of_its_address_is_never_stored(client, share_data, page_cache, stored, url):
+    first = client.get(url)
+    again = client.get(url)
+
+    assert first.status_code == again.status_code == 200
+    assert stored == []
+
+
+def test_the_same_choice_in_another_order_or_repeated_is_one_entry(client, share_data, page_cache, stored):
+    comparison = "/sammenlign/mm17-andel-opkvalificering/"
+    first = client.get(comparison + "?gruppe=region&kommune=randers").content
+
+    reordered = client.get(comparison + "?kommune=randers&gruppe=region").content
+    repeated = client.get(
+        comparison + "?kommune=aarhus&kommune=randers&gruppe=region"
+    ).content  # the last counts
+
+    assert reordered == repeated == first and len(stored) == 1
+
+
+# --- A page is the same whether it is built from the shared cache's pieces or straight from the database ----------
+COMPARISONS = [
+    {},
+    {"kommune": "randers"},
+    {"kommune": "randers", "gruppe": "region"},
+    {"kommune": "aarhus", "gruppe": "rar", "periode": "2023M06"},
+    {"gruppe": "liste", "kommuner": ["aarhus", "odense", "randers"]},
+    {"kommune": "randers", "gruppe": "liste", "kommuner": "aarhus,odense"},
+    {"kommune": "odense"},
+]
+
+
+@pytest.mark.parametrize("embed", [False, True])
+def test_a_comparison_built_from_kept_pieces_is_the_page_built_from_the_database(
+    client, share_data, settings, embed
+):
+    path = (
+        "/embed/sammenlign/mm17-andel-opkvalificering/"
+        if embed
+        else "/sammenlign/mm17-andel-opkvalificering/"
+    )
+    settings.PAGE_CACHE_SECONDS = 0
+    uncached = [client.get(path, params).content for params in COMPARISONS]
+    settings.PAGE_CACHE_SECONDS = 600
+    cache.clear()
+
+    # Each page after the first is put together partly from the pieces the pages before it kept.
+    cached = [client.get(path, params).content for params in COMPARISONS]
+    cache.clear()
+
+    assert cached == uncached
+    assert all(b"Aarhus" in page for page in cached)

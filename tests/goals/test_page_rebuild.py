@@ -117,12 +117,35 @@ def test_a_comparison_no_rebuild_made_reads_only_its_own_figures(
     with django_capture_on_commit_callbacks(execute=True):
         finish_a_pull()
 
-    # The data version, then the chosen period's and series' figures and when they were fetched: the areas, the
-    # indicator's periods and the regional groups were kept by the rebuild of the comparison's default page.
-    with django_assert_num_queries(3):
+    # The data version, then Randers' and its group's series: the areas, the indicator's periods, the regional
+    # groups, the period's figures for every municipality, the country's series and when they were fetched were
+    # kept by the rebuild of the comparison's default page.
+    with django_assert_num_queries(2):
         response = client.get("/sammenlign/mm17-andel-opkvalificering/", {"kommune": "randers"})
 
     assert response.status_code == 200
+    assert 'value="randers" selected' in response.content.decode()
+
+
+def test_a_comparison_built_again_from_kept_pieces_reads_only_the_data_version(
+    client,
+    share_data,
+    served_site,
+    randers_pages,
+    django_capture_on_commit_callbacks,
+    django_assert_num_queries,
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        finish_a_pull()
+    client.get("/sammenlign/mm17-andel-opkvalificering/", {"kommune": "randers"})
+
+    # A period that does not exist: the page is built anew (and not stored), from the figures the first one kept.
+    with django_assert_num_queries(1):
+        response = client.get(
+            "/sammenlign/mm17-andel-opkvalificering/", {"kommune": "randers", "periode": "1999M13"}
+        )
+
+    assert response.status_code == 200 and "1999M13" in response.content.decode()
     assert 'value="randers" selected' in response.content.decode()
 
 
