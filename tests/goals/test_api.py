@@ -119,3 +119,45 @@ def test_page_links_start_with_the_site_url_not_the_host_header(client, referenc
     data = client.get("/api/areas/", {"page_size": 10}, HTTP_HOST="localhost:6666").json()
 
     assert data["next"].startswith("https://maaltavlen.example.dk/api/areas/?")
+
+
+def test_a_page_of_observations_takes_two_queries_once_names_and_count_are_kept(
+    client, share_data, settings, django_assert_num_queries
+):
+    settings.PAGE_CACHE_SECONDS = 0  # every answer built, as with the page cache off
+    params = {"indicator": "mm17-andel-opkvalificering", "area": "randers"}
+    client.get("/api/observations/", params)
+
+    # The data version (what the names and the count are kept under) and the page itself.
+    with django_assert_num_queries(2):
+        data = client.get("/api/observations/", params | {"page_size": 10, "page": 2}).json()
+
+    assert data["results"][0] == data["results"][0] | {"indicator": params["indicator"], "area": "randers"}
+
+
+def test_areas_added_after_the_names_were_kept_are_named_and_found(client, share_data, settings):
+    settings.PAGE_CACHE_SECONDS = 0
+    share = Indicator.objects.get(code="mm17-andel-opkvalificering")
+    client.get(
+        "/api/observations/"
+    )  # keeps the names; an area has no history, so no data version sees one added
+
+    def add(slug: str, code: str) -> None:
+        area = Area.objects.create(
+            slug=slug,
+            code=code,
+            name=slug.title(),
+            kind="municipality",
+            region=Area.objects.get(slug="randers").region,
+        )
+        build_observations(share, [area], monthly_periods(2024, 2024)[:1], lambda a, i: Decimal(7))
+
+    add("atlantis", "998")
+    last_page = client.get(
+        "/api/observations/", {"indicator": share.code, "page_size": 1000, "page": 4}
+    ).json()
+    add("lemuria", "999")
+    by_filter = client.get("/api/observations/", {"area": "lemuria"}).json()
+
+    assert "atlantis" in {r["area"] for r in last_page["results"]}
+    assert [r["area"] for r in by_filter["results"]] == ["lemuria"]
