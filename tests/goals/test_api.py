@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from indicators.models import Indicator
+from indicators.models import Indicator, Observation
 from municipalities.models import Area
 from tests.goals.conftest import build_observations, monthly_periods
 
@@ -131,19 +131,66 @@ def test_page_links_start_with_the_site_url_not_the_host_header(client, referenc
     ],
 )
 def test_an_observations_page_is_a_range_of_an_index_not_a_sort_of_every_row(share_data, rf, params):
+    from django.conf import settings
     from django.db import connection, transaction
 
-    from goals.api import _filter_observations
+    from goals.api import OBSERVATION_ORDER, Names, ObservationFilter, _shown_rows
 
-    queryset, _ = _filter_observations(rf.get("/api/observations/", params | {"from": "2023M01"}))
-    page = queryset.with_shown_value().values_list("period", "shown")[100:200]
+    wanted = ObservationFilter.of(rf.get("/api/observations/", params | {"from": "2023M01"}))
+    filters = wanted.filters(Names.read())
+    first_page = _shown_rows(settings.SUPPRESSION_MIN_BASE).filter(**filters)[:100]
+    # A later page: the rows skipped to reach it, found on the index alone.
+    skipped = Observation.objects.filter(**filters).order_by(*OBSERVATION_ORDER).values("pk")[100:200]
     with transaction.atomic(), connection.cursor() as cursor:
         # What the planner would pick on 1M rows; on a few thousand it may rightly prefer to sort.
         cursor.execute("ANALYZE indicators_observation")
         for setting in ("enable_seqscan", "enable_bitmapscan", "enable_sort", "enable_incremental_sort"):
             cursor.execute(f"SET LOCAL {setting} = off")
-        plan = page.explain()
+        plans = [first_page.explain(), skipped.explain()]
 
-    assert "Sort" not in plan, plan
-    outer = plan.split("SubPlan")[0]  # the page's own scan, not the small-number rule's look-up of bases
-    assert "Index Scan using indicators_observation_one_per_period" in outer, plan
+    for plan in plans:
+        assert "Sort" not in plan, plan
+        outer = plan.split("SubPlan")[0]  # the page's own scan, not the small-number rule's look-up of bases
+        assert "using indicators_observation_one_per_period" in outer, plan
+
+
+def test_a_page_of_observations_takes_two_queries_once_names_and_count_are_kept(
+    client, share_data, settings, django_assert_num_queries
+):
+    settings.PAGE_CACHE_SECONDS = 0  # every answer built, as with the page cache off
+    params = {"indicator": "mm17-andel-opkvalificering", "area": "randers"}
+    client.get("/api/observations/", params)
+
+    # The data version (what the names and the count are kept under) and the page itself.
+    with django_assert_num_queries(2):
+        data = client.get("/api/observations/", params | {"page_size": 10, "page": 2}).json()
+
+    assert data["results"][0] == data["results"][0] | {"indicator": params["indicator"], "area": "randers"}
+
+
+def test_areas_added_after_the_names_were_kept_are_named_and_found(client, share_data, settings):
+    settings.PAGE_CACHE_SECONDS = 0
+    share = Indicator.objects.get(code="mm17-andel-opkvalificering")
+    client.get(
+        "/api/observations/"
+    )  # keeps the names; an area has no history, so no data version sees one added
+
+    def add(slug: str, code: str) -> None:
+        area = Area.objects.create(
+            slug=slug,
+            code=code,
+            name=slug.title(),
+            kind="municipality",
+            region=Area.objects.get(slug="randers").region,
+        )
+        build_observations(share, [area], monthly_periods(2024, 2024)[:1], lambda a, i: Decimal(7))
+
+    add("atlantis", "998")
+    last_page = client.get(
+        "/api/observations/", {"indicator": share.code, "page_size": 1000, "page": 4}
+    ).json()
+    add("lemuria", "999")
+    by_filter = client.get("/api/observations/", {"area": "lemuria"}).json()
+
+    assert "atlantis" in {r["area"] for r in last_page["results"]}
+    assert [r["area"] for r in by_filter["results"]] == ["lemuria"]

@@ -134,3 +134,16 @@ def test_the_threshold_comes_from_the_setting(randers, settings):
 
     assert shown(3) == [Decimal("41.5"), Decimal("41.5")]
     assert shown(4) == [None, Decimal("41.5")]
+
+
+def test_the_unfiltered_api_hides_what_the_rule_hides_on_pages_mixing_indicators(client, hidden_shares):
+    """Without a filter a page holds several indicators: each row is still judged by its own indicator's base."""
+    values, url = {}, "/api/observations/?page_size=1000"
+    while url:
+        data = client.get(url).json()
+        values.update({(r["indicator"], r["area"], r["period"]): r["value"] for r in data["results"]})
+        url = data["next"]
+
+    assert len({indicator for indicator, _area, _period in values}) == 2
+    assert all(values[(hidden_shares.code, "randers", period)] is None for period in HIDDEN)
+    assert values[(hidden_shares.code, "randers", SHOWN[0])] == float(SHOWN[1])
