@@ -15,7 +15,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.http import require_GET
 
-from goals.page_cache import cached_page, data_version, site_origin
+from goals.page_cache import cached_page, site_origin, version_of
 from indicators.models import Indicator, Observation
 from indicators.periods import UnknownPeriodFormat, parse_period
 from municipalities.models import Area
@@ -68,8 +68,8 @@ def _count(queryset: QuerySet, filters: str, *, version: str, kept: int | None =
     return kept
 
 
-def _cached_count(queryset: QuerySet, filters: str) -> int:
-    version = data_version()
+def _cached_count(request: HttpRequest, queryset: QuerySet, filters: str) -> int:
+    version = version_of(request)
     return _count(queryset, filters, version=version, kept=cache.get(_count_key(version, filters)))
 
 
@@ -122,7 +122,9 @@ def indicators(request: HttpRequest) -> HttpResponse:
     """GET /api/indicators/: every indicator definition."""
     queryset = Indicator.objects.select_related("table", "base_indicator", "municipality").order_by("code")
     items, envelope = _paginate(
-        request, lambda start, stop: list(queryset[start:stop]), lambda: _cached_count(queryset, "indicators")
+        request,
+        lambda start, stop: list(queryset[start:stop]),
+        lambda: _cached_count(request, queryset, "indicators"),
     )
     envelope["results"] = [
         {
@@ -157,7 +159,7 @@ def areas(request: HttpRequest) -> HttpResponse:
     items, envelope = _paginate(
         request,
         lambda start, stop: list(queryset[start:stop]),
-        lambda: _cached_count(queryset, f"areas|{kind!r}"),
+        lambda: _cached_count(request, queryset, f"areas|{kind!r}"),
     )
     envelope["results"] = [
         {
@@ -310,7 +312,7 @@ def _shown_page(filters: dict, start: int, stop: int) -> list[tuple]:
 def observations(request: HttpRequest) -> HttpResponse:
     """GET /api/observations/?indicator=&area=&from=&to=: values under the site's small-number rule."""
     wanted = ObservationFilter.of(request)
-    version = data_version()
+    version = version_of(request)  # cached_page may have read it already
     names_key, count_key = _names_key(version), _count_key(version, wanted.key)
     kept = cache.get_many([names_key, count_key])  # one round trip for both
     names = _names(version, kept.get(names_key))

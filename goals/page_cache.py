@@ -63,14 +63,17 @@ def data_version() -> str:
         return "|".join(str(value) for value in cursor.fetchone())
 
 
-def request_data_version(request: HttpRequest) -> str | None:
-    """The data version for this request, read once (cached_page may have read it); None while caching is off."""
-    if not settings.PAGE_CACHE_SECONDS:
-        return None
+def version_of(request: HttpRequest) -> str:
+    """The data version for this request, read once however many parts of the request ask (cached_page, a view)."""
     version = getattr(request, "data_version", None)
     if version is None:
         version = request.data_version = data_version()
     return version
+
+
+def request_data_version(request: HttpRequest) -> str | None:
+    """The data version pages are cached under for this request (version_of); None while caching is off."""
+    return version_of(request) if settings.PAGE_CACHE_SECONDS else None
 
 
 T = TypeVar("T")
@@ -270,9 +273,8 @@ def cached_page(
             spaced = _spaced(request.GET)
             if _personal(request):
                 response = view(request, *args, **kwargs)
-                add_never_cache_headers(
-                    response
-                )  # a personal page is stored nowhere, not even by the browser
+                # A personal page is stored nowhere, not even by the browser.
+                add_never_cache_headers(response)
                 return response
             if request.method != "GET" or not settings.PAGE_CACHE_SECONDS:
                 return view(request, *args, **kwargs)

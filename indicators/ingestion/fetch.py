@@ -189,8 +189,9 @@ def previous_digests(indicator: Indicator) -> dict[str, list]:
 def has_observations(indicator: Indicator) -> bool:
     """Whether the indicator has any stored row, read from the unique key's index.
 
-    Ordered by that key: an unordered EXISTS may be planned as a scan of the table, which for an indicator with
-    no rows reads all of it.
+    Ordered by that key: an unordered EXISTS may be planned as a scan of the table (PostgreSQL drops a subquery's
+    ORDER BY and LIMIT there), which for an indicator with no rows reads all of it (88 ms an indicator while a
+    first pull filled the table, bench/ingest.py). The write step asks it too, to tell a first pull.
     """
     key = indicator.observations.order_by("area_id", "breakdown", "period").values_list("pk", flat=True)
     return key.first() is not None

@@ -14,6 +14,7 @@ import numpy as np
 from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.backends.utils import CursorWrapper
 
+from indicators.ingestion.fetch import has_observations
 from indicators.ingestion.rows import Pull
 from indicators.models import Indicator, IngestionRun, Observation, ObservationRevision
 
@@ -96,13 +97,6 @@ _UPSERT_SQL = """
 """
 
 
-# Ordered by the unique key, so the planner walks its index. EXISTS (…) would not do: PostgreSQL drops a
-# subquery's ORDER BY and LIMIT there and may plan a scan of the table that, for an indicator with no rows, reads
-# all of it (88 ms an indicator while a first pull filled the table, bench/ingest.py).
-_HAS_ROWS_SQL = """
-    SELECT 1 FROM indicators_observation WHERE indicator_id = %(indicator)s
-    ORDER BY indicator_id, area_id, breakdown, period LIMIT 1
-"""
 # The order of copy_text's fields.
 _COPY_COLUMNS = "indicator_id, area_id, period, breakdown, period_type, period_start, provisional, value, suppressed, fetched_at"
 
@@ -205,8 +199,7 @@ def _write_postgresql(*, indicator: Indicator, pull: Pull, run: IngestionRun, no
         return WriteCounts(0, 0, 0)
     payload = copy_text(pull, indicator_id=indicator.pk, now=now)
     with connection.cursor() as cursor:
-        cursor.execute(_HAS_ROWS_SQL, params)
-        if cursor.fetchone() is None:
+        if not has_observations(indicator):
             _copy_first_pull(cursor, indicator=indicator, pull=pull, payload=payload)
             return WriteCounts(len(pull), 0, 0)
         cursor.execute(_STAGE_SQL)

@@ -168,6 +168,20 @@ def test_a_page_of_observations_takes_two_queries_once_names_and_count_are_kept(
     assert data["results"][0] == data["results"][0] | {"indicator": params["indicator"], "area": "randers"}
 
 
+def test_an_api_page_built_for_the_page_cache_reads_the_data_version_once(
+    client, share_data, settings, django_assert_num_queries
+):
+    settings.PAGE_CACHE_SECONDS = 600
+    params = {"indicator": "mm17-andel-opkvalificering", "area": "randers"}
+    client.get("/api/observations/", params)  # keeps the names and the count
+
+    # An unseen page: the data version (for the page cache and the kept names alike) and the page itself.
+    with django_assert_num_queries(2):
+        data = client.get("/api/observations/", params | {"page_size": 10, "page": 2}).json()
+
+    assert data["page"] == 2 and len(data["results"]) == 10
+
+
 def test_areas_added_after_the_names_were_kept_are_named_and_found(client, share_data, settings):
     settings.PAGE_CACHE_SECONDS = 0
     share = Indicator.objects.get(code="mm17-andel-opkvalificering")
