@@ -49,14 +49,12 @@ def ingest_indicator(
     client: JobindsatsClient,
     since: str | None = None,
     progress: Callable[[int], None] | None = None,
-    run: IngestionRun | None = None,
 ) -> IngestionRun:
     """Pull one indicator and upsert it in one transaction; every outcome leaves an IngestionRun.
 
-    `run` is the record from start_run when the caller needs it before the pull ends.
     A failure records a failed run (observations untouched) and re-raises, so a task can retry transient ones.
     """
-    run = run or start_run(indicator=indicator)
+    run = start_run(indicator=indicator)
     with renewed_lease(run), _recorded(run, indicator=indicator, client=client):
         pull = read_pull(plan_pull(indicator=indicator, client=client, since=since), progress=progress)
         _store(run, indicator=indicator, client=client, pull=pull)
