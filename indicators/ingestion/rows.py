@@ -120,7 +120,11 @@ class PullBuilder:
         self._requested, self._provisional = set(requested), provisional
         self._period_index: dict[str, int] = {}
         self._breakdown_index: dict[str, int] = {}
-        self._value_index: dict[tuple[Decimal | None, bool], int] = {}
+        # id(cell) → index into pull.values. The parser hands out one Cell per distinct text (parsing._parse_text
+        # caches them), so a value seen in an earlier reply is found by identity, without hashing its Decimal
+        # (slow). _cells keeps every such Cell alive, so no id is reused during the pull.
+        self._value_index: dict[int, int] = {}
+        self._cells: list[Cell] = []
         self._parts: list[tuple[np.ndarray, ...]] = []
         self._chunk_keys: list[str] = []
 
@@ -202,7 +206,13 @@ class PullBuilder:
         return np.array(cells, dtype=np.int64)[column.codes]
 
     def _value(self, cell: Cell, reply: DataTable, label: str) -> int:
-        """The index of a distinct (value, suppressed); a value too large to store fails the pull naming it."""
+        """The index of the cell's (value, suppressed) in pull.values; a value too large to store fails the pull.
+
+        Equal values read from different texts may get two indexes: finish() compares values, not indexes.
+        """
+        index = self._value_index.get(id(cell))
+        if index is not None:
+            return index
         value = None
         if cell.value is not None:
             try:
@@ -214,11 +224,9 @@ class PullBuilder:
                     f"Værdien {cell.value} i kolonnen {label!r} i tabel {reply.table_id} er for stor til at "
                     "gemme (højst 14 cifre før kommaet). Tjek at indikatoren er bundet til det rigtige mål."
                 )
-        key = (value, cell.value is None or cell.suppressed)
-        index = self._value_index.get(key)
-        if index is None:
-            index = self._value_index[key] = len(self.pull.values)
-            self.pull.values.append(key)
+        index = self._value_index[id(cell)] = len(self.pull.values)
+        self.pull.values.append((value, cell.value is None or cell.suppressed))
+        self._cells.append(cell)
         return index
 
     def finish(self) -> Pull:
@@ -234,9 +242,10 @@ class PullBuilder:
         area, period, breakdown, value, chunk = (a[order] for a in (area, period, breakdown, value, chunk))
         repeat = np.zeros(len(area), dtype=bool)
         repeat[1:] = (area[1:] == area[:-1]) & (period[1:] == period[:-1]) & (breakdown[1:] == breakdown[:-1])
-        clash = np.flatnonzero(repeat & (np.roll(value, 1) != value))
-        if len(clash):
-            i = int(clash[0])
+        differ = np.flatnonzero(repeat & (np.roll(value, 1) != value))
+        clash = [i for i in differ.tolist() if pull.values[value[i - 1]] != pull.values[value[i]]]
+        if clash:
+            i = clash[0]
             raise IngestionError(
                 f"Jobindsats sendte to forskellige værdier for {self.areas.names.get(int(area[i]), area[i])}, "
                 f"{pull.periods[period[i]]}, opdeling {pull.breakdowns[breakdown[i]] or 'i alt'!r} "

@@ -12,6 +12,7 @@ from functools import lru_cache, partial
 from operator import itemgetter
 from zoneinfo import ZoneInfo
 
+import numpy as np
 import orjson
 
 from indicators.jobindsats.hierarchies import is_total_label
@@ -298,9 +299,13 @@ def parse_data(
     columns = [str(label) for label in _require_list(_require(payload, "columns", where), where)]
     keys = column_keys(columns, measure_labels=measure_labels)
     rows = _require_list(_require(payload, "rows", where), where)
-    _check_row_shapes(table_id, rows, len(columns))
-    # Transposed with C-level itemgetters: one list per column.
-    values = [list(map(itemgetter(i), rows)) for i in range(len(columns))]
+    cells = _cells(rows, len(columns))
+    if cells is not None:
+        values = [cells[:, i] for i in range(len(columns))]
+    else:  # no rows, or a row of another shape (named by _check_row_shapes)
+        _check_row_shapes(table_id, rows, len(columns))
+        # Transposed with C-level itemgetters: one list per column.
+        values = [list(map(itemgetter(i), rows)) for i in range(len(columns))]
     period, area, breakdowns, measures = None, None, [], {}
     for label, key, column in zip(columns, keys, values, strict=True):
         if key == PERIOD_KEY:
@@ -321,6 +326,18 @@ def parse_data(
         is_sandbox=is_sandbox,
         digest=digest,
     )
+
+
+def _cells(rows: list, width: int) -> np.ndarray | None:
+    """The rows as a 2-D array of their cells, copied by numpy in C; None unless every row is `width` cells."""
+    if not rows:
+        return None
+    try:
+        cells = np.array(rows, dtype=object)
+    except ValueError:
+        return None
+    # A row of another length, or rows that are not lists, give another shape (numpy does not unpack a str).
+    return cells if cells.shape == (len(rows), width) else None
 
 
 def _check_row_shapes(table_id: str, rows: list, width: int) -> None:

@@ -166,15 +166,39 @@ class Column:
     labels: tuple
 
     @classmethod
-    def of(cls, values: list, label: Callable[[object], object] = str) -> Column:
-        """Factorise a column's raw values (dict passes in C), then read each distinct value once with `label`.
+    def of(cls, values: list | np.ndarray, label: Callable[[object], object] = str) -> Column:
+        """Factorise a column's raw values (in C), then read each distinct value once with `label`.
 
         Equal values share a code (so do 1 and 1.0, which read alike); NaN never equals itself, so each NaN
-        stays its own value and is refused by `label`.
+        stays its own value and is refused by `label`. An object array (a column of a reply's rows) is
+        factorised by pandas' hash table, several times faster than a dict; what that path would read
+        differently (NaN, unhashable cells) is read from the list instead.
         """
+        if isinstance(values, np.ndarray):
+            column = cls._of_array(values, label)
+            if column is not None:
+                return column
+            values = values.tolist()
         distinct = dict.fromkeys(values)
         index = dict(zip(distinct, range(len(distinct)), strict=True))
         codes = np.fromiter(map(index.__getitem__, values), dtype=np.intp, count=len(values))
+        return cls(codes=codes, labels=tuple(map(label, distinct)))
+
+    @classmethod
+    def _of_array(cls, values: np.ndarray, label: Callable[[object], object]) -> Column | None:
+        """Column.of by pandas.factorize; None where it would differ from the dict (a NaN, an unhashable cell)."""
+        import pandas  # noqa: PLC0415 - only the ingestion path needs it, not every process that imports results
+
+        try:
+            codes, distinct = pandas.factorize(values)
+        except TypeError:
+            return None
+        missing = codes < 0  # pandas sets None and NaN apart from the other values
+        if missing.any():
+            if any(value is not None for value in values[missing].tolist()):
+                return None
+            codes[missing] = len(distinct)
+            distinct = [*distinct.tolist(), None]
         return cls(codes=codes, labels=tuple(map(label, distinct)))
 
     def values(self) -> list:

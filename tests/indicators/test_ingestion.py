@@ -579,6 +579,24 @@ def test_two_different_values_for_one_row_fail_the_pull_instead_of_keeping_eithe
     assert_failed_with_nothing_written(indicator, "data")
 
 
+def test_one_row_sent_twice_with_values_that_store_alike_is_stored_once(fake, indicator, monkeypatch):
+    answer = fake.data
+
+    def with_the_first_row_again(table_id, **kwargs):
+        reply = answer(table_id, **kwargs)
+        first = reply.rows[0]
+        # Another cell, equal once rounded to the four decimals stored: the same value, not a conflict.
+        again = {label: Cell(cell.value + Decimal("0.00001"), False) for label, cell in first.cells.items()}
+        return DataTable.from_rows(table_id, (*reply.rows, replace(first, cells=again)))
+
+    monkeypatch.setattr(fake, "data", with_the_first_row_again)
+
+    run = ingest_indicator(indicator=indicator, client=fake)
+
+    assert run.status == IngestionRun.Status.SUCCEEDED
+    assert run.rows_inserted == Observation.objects.filter(indicator=indicator).count() == 99 * len(PERIODS)
+
+
 def test_rar_areas_named_with_the_rar_prefix_map_to_our_rar_areas(reference_data):
     rar_names = [
         f"RAR {name}" for name in Area.objects.filter(kind=Area.Kind.RAR).values_list("name", flat=True)

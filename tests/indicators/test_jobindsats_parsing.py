@@ -7,7 +7,10 @@ from decimal import Decimal
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from indicators.jobindsats import (
     Cell,
@@ -23,6 +26,7 @@ from indicators.jobindsats import (
     parse_update_date,
     parse_value,
 )
+from indicators.jobindsats.results import Column
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 CPH = ZoneInfo("Europe/Copenhagen")
@@ -189,6 +193,54 @@ def test_parse_data_names_an_unrecognised_cell_and_its_column():
     payload = {"columns": ["Periode", "Område", "Antal"], "rows": [["2024M01", "Randers", "Forkert nøgle"]]}
     with pytest.raises(UnrecognisedValue, match="Antal"):
         parse_data("mm17a01", payload, measure_labels={"Antal"})
+
+
+@pytest.mark.parametrize(
+    ("cells", "message"),
+    [
+        (["12", float("nan")], "nan"),  # only the standard library's decoding lets NaN through
+        ([1, True], "True"),  # True equals 1: it must not be read as the 1 before it
+        (["12", {"a": 1}], "{'a': 1}"),  # unhashable
+        (["12", [1, 2]], r"\[1, 2\]"),
+    ],
+)
+def test_parse_data_names_a_cell_that_is_no_number_even_where_it_equals_one(cells, message):
+    payload = {"columns": ["Periode", "Område", "Antal"], "rows": [["2024M01", "Randers", c] for c in cells]}
+    with pytest.raises(UnrecognisedValue, match=message):
+        parse_data("mm17a01", payload, measure_labels={"Antal"})
+
+
+def test_parse_data_reads_null_as_a_suppressed_cell_among_numbers():
+    rows = [["2024M01", "Randers", "12"], ["2024M02", "Randers", None], ["2024M03", "Randers", "1.234,5"]]
+    payload = {"columns": ["Periode", "Område", "Antal"], "rows": rows}
+
+    cells = parse_data("mm17a01", payload, measure_labels={"Antal"}).measures["Antal"].values()
+
+    assert cells == [Cell(Decimal(12), False), Cell(None, True), Cell(Decimal("1234.5"), False)]
+
+
+@given(
+    st.lists(
+        st.one_of(
+            st.none(),
+            st.booleans(),
+            st.integers(-3, 3),
+            st.sampled_from([0.0, 1.0, -1.0, float("nan")]),
+            st.sampled_from(["1", "1.0", "a", "", "Randers"]),
+        ),
+        max_size=30,
+    )
+)
+def test_a_column_read_from_an_array_of_the_rows_is_the_column_read_from_a_list(raw):
+    as_array = np.empty(len(raw), dtype=object)
+    as_array[:] = raw
+
+    from_array, from_list = Column.of(as_array, repr), Column.of(raw, repr)
+
+    # Codes may be numbered differently; every row reads the same, and equal values share a code.
+    assert from_array.values() == from_list.values()
+    assert len(set(from_array.labels)) == len(from_array.labels)
+    assert len(from_array.labels) == len(from_list.labels)
 
 
 def test_parse_catalogue_reads_subjects_groups_tables_and_keeps_raw_dates():
