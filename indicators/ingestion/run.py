@@ -16,9 +16,9 @@ from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from indicators.ingestion.errors import IngestionError, RunInterrupted, error_kind, error_message
-from indicators.ingestion.fetch import ignored_rows_text, plan_pull, read_pull
+from indicators.ingestion.fetch import PullPlan, ignored_rows_text, plan_pull, read_pull
 from indicators.ingestion.rows import Pull
-from indicators.ingestion.write import write
+from indicators.ingestion.write import prepared_copy, write
 from indicators.jobindsats import (
     JobindsatsClient,
     JobindsatsError,
@@ -56,9 +56,25 @@ def ingest_indicator(
     """
     run = start_run(indicator=indicator)
     with renewed_lease(run), _recorded(run, indicator=indicator, client=client):
-        pull = read_pull(plan_pull(indicator=indicator, client=client, since=since), progress=progress)
-        _store(run, indicator=indicator, client=client, pull=pull)
+        read = _read(plan_pull(indicator=indicator, client=client, since=since), progress=progress)
+        _store(run, indicator=indicator, client=client, read=read)
     return run
+
+
+@dataclass(frozen=True)
+class _Read:
+    """A pull's parsed rows, when they were fetched (their fetched_at), and the COPY text made of them."""
+
+    pull: Pull
+    fetched_at: datetime
+    copy: bytes | None
+
+
+def _read(plan: PullPlan, *, progress: Callable[[int], None] | None = None) -> _Read:
+    """Read and parse the plan's replies, then make what the write needs that no lock guards (no database)."""
+    pull = read_pull(plan, progress=progress)
+    now = timezone.now()
+    return _Read(pull, now, prepared_copy(indicator=plan.request.indicator, pull=pull, now=now))
 
 
 def ingest_indicators(
@@ -82,10 +98,10 @@ def ingest_indicators(
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingestion-read") as reader:
             # One pull per indicator: a second in the same list would plan on digests the first one replaces.
             for indicator in dict.fromkeys(indicators):
-                pull = _wait(previous) if previous else None  # its replies are read: the client is free
+                read = _wait(previous) if previous else None  # its replies are read: the client is free
                 upcoming = _begin(indicator, client, since, progress, reader)
                 if previous is not None:
-                    runs.append(_complete(previous, pull, client))  # written while `upcoming` is read
+                    runs.append(_complete(previous, read, client))  # written while `upcoming` is read
                 previous = upcoming
             if previous is not None:
                 last, previous = previous, None
@@ -103,7 +119,7 @@ class _Pending:
     indicator: Indicator
     run: IngestionRun
     lease: ExitStack
-    pull: Future[Pull] | None = None
+    read: Future[_Read] | None = None
     error: Exception | None = None
 
 
@@ -123,22 +139,22 @@ def _begin(
     except Exception as exc:  # noqa: BLE001 - recorded on the run when its turn comes (_complete)
         pending.error = exc
         return pending
-    pending.pull = reader.submit(read_pull, plan, progress=progress(indicator) if progress else None)
+    pending.read = reader.submit(_read, plan, progress=progress(indicator) if progress else None)
     return pending
 
 
-def _wait(pending: _Pending) -> Pull | None:
+def _wait(pending: _Pending) -> _Read | None:
     """The pending indicator's parsed pull, None when reading it failed (the error is kept to be recorded)."""
-    if pending.pull is None:
+    if pending.read is None:
         return None
     try:
-        return pending.pull.result()
+        return pending.read.result()
     except Exception as exc:  # noqa: BLE001 - recorded on the run by _complete
         pending.error = exc
         return None
 
 
-def _complete(pending: _Pending, pull: Pull | None, client: JobindsatsClient) -> IngestionRun:
+def _complete(pending: _Pending, read: _Read | None, client: JobindsatsClient) -> IngestionRun:
     """Write the pending indicator's pull (or record why there is none), then let its lease go."""
     run, indicator = pending.run, pending.indicator
     with pending.lease:
@@ -146,7 +162,7 @@ def _complete(pending: _Pending, pull: Pull | None, client: JobindsatsClient) ->
             with _recorded(run, indicator=indicator, client=client):
                 if pending.error is not None:
                     raise pending.error
-                _store(run, indicator=indicator, client=client, pull=pull)
+                _store(run, indicator=indicator, client=client, read=read)
         except Exception:  # noqa: BLE001, S110 - the run records every failure; the next indicator goes on
             pass
     return run
@@ -176,12 +192,13 @@ def _recorded(run: IngestionRun, *, indicator: Indicator, client: JobindsatsClie
     )
 
 
-def _store(run: IngestionRun, *, indicator: Indicator, client: JobindsatsClient, pull: Pull) -> None:
+def _store(run: IngestionRun, *, indicator: Indicator, client: JobindsatsClient, read: _Read) -> None:
     """Write the pull and the run's success in one transaction: both or neither."""
+    pull = read.pull
     with transaction.atomic():
         # Claim the indicator: a second pull of it waits here, then finds the first one's rows unchanged.
         Indicator.objects.select_for_update().filter(pk=indicator.pk).first()
-        counts = write(indicator=indicator, pull=pull, run=run, now=timezone.now())
+        counts = write(indicator=indicator, pull=pull, run=run, now=read.fetched_at, copy=read.copy)
         run.rows_inserted, run.rows_updated, run.rows_unchanged = (
             counts.inserted,
             counts.updated,
