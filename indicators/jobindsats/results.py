@@ -187,7 +187,7 @@ class Column:
     @classmethod
     def _of_array(cls, values: np.ndarray, label: Callable[[object], object]) -> Column | None:
         """Column.of by pandas.factorize; None where it would differ from the dict (a NaN, an unhashable cell)."""
-        import pandas  # noqa: PLC0415 - only the ingestion path needs it, not every process that imports results
+        import pandas  # here: only ingestion needs it, not every process that imports the client's results
 
         try:
             codes, distinct = pandas.factorize(values)

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.db.models import Q
+from django.utils import timezone
 
 from indicators.catalogue import bind_indicator, sync_catalogue
 from indicators.ingestion import (
@@ -796,6 +797,36 @@ def test_the_next_indicator_is_read_while_the_current_one_is_written(fake, share
     for indicator in share_and_count:
         assert Observation.objects.filter(indicator=indicator).count() == 99 * len(PERIODS)
         assert IngestionRun.objects.get(indicator=indicator).rows_inserted == 99 * len(PERIODS)
+
+
+def test_fetched_at_is_when_the_replies_were_read_not_when_the_write_got_its_turn(
+    fake, share_and_count, monkeypatch
+):
+    share, count = share_and_count
+    count_read, read_at = threading.Event(), {}
+    real_prepare, real_write = run_module.prepared_copy, run_module.write
+
+    def prepared_copy(*, indicator, now, **kwargs):
+        read_at[indicator.code] = now
+        if indicator == count:
+            count_read.set()
+        return real_prepare(indicator=indicator, now=now, **kwargs)
+
+    def write(*, indicator, **kwargs):
+        if indicator == share:
+            # The count is read (and stamped) while the share waits here for its turn to be written.
+            assert count_read.wait(timeout=30), "the count was not read while the share was written"
+            read_at["share written"] = timezone.now()
+        return real_write(indicator=indicator, **kwargs)
+
+    monkeypatch.setattr(run_module, "prepared_copy", prepared_copy)
+    monkeypatch.setattr(run_module, "write", write)
+
+    ingest_indicators(indicators=[share, count], client=fake)
+
+    fetched = Observation.objects.filter(indicator=count).values_list("fetched_at", flat=True).distinct()
+    assert list(fetched) == [read_at[count.code]]
+    assert read_at[count.code] < read_at["share written"]
 
 
 def test_an_indicator_whose_reading_fails_stores_nothing_and_the_others_are_written(fake, share_and_count):
