@@ -5,19 +5,16 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
-from functools import lru_cache
+from datetime import date
 from hashlib import sha256
 
 import orjson
-from django.conf import settings
 from django.core.cache import cache
-from django.db import connection
-from django.db.models import QuerySet, TextField
-from django.db.models.functions import Cast
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.http import require_GET
 
+from goals.api_rows import iso_utc, shown_page
 from goals.page_cache import cached_page, site_origin, version_of
 from indicators.models import Indicator, Observation
 from indicators.periods import UnknownPeriodFormat, parse_period
@@ -318,104 +315,6 @@ class ObservationFilter:
         return filters
 
 
-# The order of the unique key (breakdown is fixed by the filter), so a page is an index range, not a sort of every
-# row, and pages neither overlap nor skip. Within an indicator, period codes sort as their starts.
-OBSERVATION_ORDER = ("indicator_id", "area_id", "period")
-
-
-@lru_cache(maxsize=4)
-def _shown_rows(min_base: int) -> QuerySet:
-    """Every observation as the API lists it, the small-number rule applied, filtered per request.
-
-    Built once per threshold (with_shown_value reads it from the setting): a request then only adds its filters.
-    Filtering copies it, so it is never evaluated. `fetched_at` comes as text (_iso_utc): parsing a timestamp per
-    row, only to format it again, took an eighth of a page's time.
-    """
-    return (
-        Observation.objects.with_shown_value()
-        .annotate(fetched_text=Cast("fetched_at", TextField()))
-        .order_by(*OBSERVATION_ORDER)
-        .values_list("indicator_id", "area_id", "period", "breakdown", "shown", "provisional", "fetched_text")
-    )
-
-
-# Values that stand for a request's filter values while a first page's SQL is compiled (_first_page_sql), each
-# unlike any value a filter or the rule's own parameters hold, so each is found once among the compiled parameters.
-_PLACEHOLDERS = {
-    "breakdown": "\x00breakdown",  # a NUL: no query string may carry one (config/query_guard.py)
-    "indicator_id": -2_000_000_001,
-    "area_id": -2_000_000_002,
-    "period_start__gte": date(1, 1, 1),
-    "period_start__lte": date(1, 1, 2),
-}
-
-
-def _db_value(lookup: str, value: object) -> object:
-    """The value as the database takes it for this filter (what Django puts among a query's parameters)."""
-    field = Observation._meta.get_field(lookup.split("__")[0])
-    return field.get_db_prep_value(value, connection, prepared=False)
-
-
-@dataclass(frozen=True)
-class PageSQL:
-    """A first page's SQL for one set of filter names, compiled once: a request only puts in its values."""
-
-    sql: str
-    params: tuple
-    slots: tuple[tuple[int, str], ...]  # (index among params, filter name)
-
-    def params_for(self, filters: dict, size: int) -> list:
-        """The parameters for these filter values (the names compiled for) and this many rows."""
-        params = list(self.params)
-        for index, name in self.slots:
-            params[index] = _db_value(name, filters[name])
-        return [*params, size]
-
-
-@lru_cache(maxsize=64)
-def _first_page_sql(min_base: int, names: tuple[str, ...]) -> PageSQL:
-    """_shown_rows filtered on these names, as SQL with a LIMIT parameter, compiled from the ORM once.
-
-    Turning the queryset into SQL took a fifth of a page's time, the same work for every request with the same
-    filter names; the SQL stays the ORM's (the small-number rule is written once, in with_shown_value).
-    """
-    sql, params = (
-        _shown_rows(min_base).filter(**{name: _PLACEHOLDERS[name] for name in names}).query.sql_with_params()
-    )
-    slots = []
-    for name in names:
-        found = [i for i, param in enumerate(params) if param == _db_value(name, _PLACEHOLDERS[name])]
-        if len(found) != 1:
-            raise RuntimeError(f"the compiled page holds the value for {name!r} {len(found)} times, not once")
-        slots.append((found[0], name))
-    # LIMIT after ORDER BY is the same in PostgreSQL and SQLite.
-    return PageSQL(sql=f"{sql} LIMIT %s", params=tuple(params), slots=tuple(slots))
-
-
-def _shown_page(filters: dict, start: int, stop: int) -> list[tuple]:
-    """Rows start to stop of the observations filtered so, as the API lists them."""
-    if start == 0:
-        page = _first_page_sql(settings.SUPPRESSION_MIN_BASE, tuple(sorted(filters)))
-        with connection.cursor() as cursor:
-            cursor.execute(page.sql, page.params_for(filters, stop))
-            return cursor.fetchall()
-    # Past the first page the rows skipped are found on the index alone: PostgreSQL would compute the rule's
-    # subquery for every row it skips to reach an offset, and page 3,000 of the unfiltered list took a second.
-    rows = _shown_rows(settings.SUPPRESSION_MIN_BASE).filter(**filters)
-    page = Observation.objects.filter(**filters).order_by(*OBSERVATION_ORDER).values("pk")[start:stop]
-    return list(rows.filter(pk__in=page))
-
-
-@lru_cache(maxsize=4096)
-def _iso_utc(text: str) -> str:
-    """A stored timestamp's text (PostgreSQL's in UTC, SQLite's naive UTC) as ISO 8601 with its UTC offset.
-
-    Cached: an indicator's rows share the moment they were fetched, so a page holds a few distinct ones.
-    """
-    moment = datetime.fromisoformat(text)
-    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UTC).isoformat()
-
-
 @_json("breakdown", "indicator", "area", "from", "to", "page", "page_size")
 def observations(request: HttpRequest) -> HttpResponse:
     """GET /api/observations/?indicator=&area=&from=&to=: values under the site's small-number rule."""
@@ -429,7 +328,7 @@ def observations(request: HttpRequest) -> HttpResponse:
     filters = wanted.filters(names)
     items, envelope = _paginate(
         request,
-        lambda start, stop: _shown_page(filters, start, stop),
+        lambda start, stop: shown_page(filters, start, stop),
         # The queryset is built only for a count nothing keeps: building it costs a tenth of a page.
         lambda: _count(count_key, kept.get(count_key), lambda: Observation.objects.filter(**filters).count()),
     )
@@ -446,7 +345,7 @@ def observations(request: HttpRequest) -> HttpResponse:
             "hidden": shown is None,
             # The first page's rows come straight from the database: SQLite's booleans are 0 and 1.
             "provisional": bool(provisional),
-            "fetched_at": _iso_utc(fetched) if fetched else None,
+            "fetched_at": iso_utc(fetched) if fetched else None,
         }
         for code, slug, period, breakdown, shown, provisional, fetched in named
     ]

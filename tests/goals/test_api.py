@@ -134,7 +134,8 @@ def test_an_observations_page_is_a_range_of_an_index_not_a_sort_of_every_row(sha
     from django.conf import settings
     from django.db import connection, transaction
 
-    from goals.api import OBSERVATION_ORDER, Names, ObservationFilter, _shown_rows
+    from goals.api import Names, ObservationFilter
+    from goals.api_rows import OBSERVATION_ORDER, _shown_rows
 
     wanted = ObservationFilter.of(rf.get("/api/observations/", params | {"from": "2023M01"}))
     filters = wanted.filters(Names.read())
