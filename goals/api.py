@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
 from hashlib import sha256
 
 import orjson
-from django.conf import settings
 from django.core.cache import cache
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.http import require_GET
 
+from goals.api_rows import iso_utc, shown_page
 from goals.page_cache import cached_page, site_origin, version_of
 from indicators.models import Indicator, Observation
 from indicators.periods import UnknownPeriodFormat, parse_period
@@ -24,6 +24,8 @@ DEFAULT_PAGE_SIZE = 100
 MAX_PAGE_SIZE = 1000
 # A count is kept per data version (a pull changes it), and at most this long for what no version tracks.
 COUNT_CACHE_SECONDS = 600
+# How long a process keeps its own copy of a kept count or names (see _recall).
+NEARBY_SECONDS = 60
 
 
 class BadRequest(ValueError):
@@ -56,21 +58,56 @@ def _count_key(version: str, filters: str) -> str:
     return "api-count:" + sha256(f"{version}|{filters}".encode()).hexdigest()
 
 
-def _count(queryset: QuerySet, filters: str, *, version: str, kept: int | None = None) -> int:
-    """The queryset's row count, counted once per data version and filter (a count over 1M rows takes a second).
+# This process's copies of what the shared cache keeps for the API (counts, names), by key: a page then costs no
+# round trip to Redis. Every key names its data version, so a copy is never read under another one; a copy lasts
+# NEARBY_SECONDS, so what no version tracks (an area renamed) shows here at most that much later than elsewhere.
+_nearby: dict[str, tuple[float, object]] = {}
 
-    `filters` names the queryset's rows (endpoint and filter values): cheaper to key on than its compiled SQL.
-    `kept` is what the cache holds under that key, when the caller has read it already.
+
+def _recall(keys: list[str]) -> dict[str, object]:
+    """What is kept under these keys: this process's copy, else the shared cache's (one round trip for all)."""
+    now = time.monotonic()
+    found = {}
+    for key in keys:
+        copy = _nearby.get(key)
+        if copy is not None and copy[0] > now:
+            found[key] = copy[1]
+    missing = [key for key in keys if key not in found]
+    if missing:
+        shared = cache.get_many(missing)
+        for key, value in shared.items():
+            _keep_nearby(key, value, now)
+        found |= shared
+    return found
+
+
+def _keep(key: str, value: object) -> None:
+    """Keep the value in the shared cache for every process, and a copy in this one."""
+    cache.set(key, value, COUNT_CACHE_SECONDS)
+    _keep_nearby(key, value, time.monotonic())
+
+
+def _keep_nearby(key: str, value: object, now: float) -> None:
+    if len(_nearby) >= 1000:  # every key of a past data version is dead: start afresh rather than grow
+        _nearby.clear()
+    _nearby[key] = (now + NEARBY_SECONDS, value)
+
+
+def _count(key: str, kept: int | None, count: Callable[[], int]) -> int:
+    """A row count, counted once per data version and filter (a count over 1M rows takes a second).
+
+    `key` (_count_key) names the rows by endpoint and filter values: cheaper to key on than a query's compiled SQL.
+    `kept` is what is kept under it (_recall); count() is called only when nothing is.
     """
     if kept is None:
-        kept = queryset.count()
-        cache.set(_count_key(version, filters), kept, COUNT_CACHE_SECONDS)
+        kept = count()
+        _keep(key, kept)
     return kept
 
 
 def _cached_count(request: HttpRequest, queryset: QuerySet, filters: str) -> int:
-    version = version_of(request)
-    return _count(queryset, filters, version=version, kept=cache.get(_count_key(version, filters)))
+    key = _count_key(version_of(request), filters)
+    return _count(key, _recall([key]).get(key), queryset.count)
 
 
 def _paginate(
@@ -213,7 +250,7 @@ def _names(version: str, kept: Names | None) -> Names:
     if kept is None:
         # Areas have no history, so no data version sees one added; they are kept no longer than the counts.
         kept = Names.read()
-        cache.set(_names_key(version), kept, COUNT_CACHE_SECONDS)
+        _keep(_names_key(version), kept)
     return kept
 
 
@@ -278,53 +315,22 @@ class ObservationFilter:
         return filters
 
 
-# The order of the unique key (breakdown is fixed by the filter), so a page is an index range, not a sort of every
-# row, and pages neither overlap nor skip. Within an indicator, period codes sort as their starts.
-OBSERVATION_ORDER = ("indicator_id", "area_id", "period")
-
-
-@lru_cache(maxsize=4)
-def _shown_rows(min_base: int) -> QuerySet:
-    """Every observation as the API lists it, the small-number rule applied, filtered per request.
-
-    Built once per threshold (with_shown_value reads it from the setting): a request then only adds its filters,
-    which halves the time Django takes to turn a page into SQL. Filtering copies it, so it is never evaluated.
-    """
-    return (
-        Observation.objects.with_shown_value()
-        .order_by(*OBSERVATION_ORDER)
-        .values_list("indicator_id", "area_id", "period", "breakdown", "shown", "provisional", "fetched_at")
-    )
-
-
-def _shown_page(filters: dict, start: int, stop: int) -> list[tuple]:
-    """Rows start to stop of the observations filtered so, as the API lists them."""
-    rows = _shown_rows(settings.SUPPRESSION_MIN_BASE).filter(**filters)
-    if start == 0:
-        return list(rows[:stop])
-    # Past the first page the rows skipped are found on the index alone: PostgreSQL would compute the rule's
-    # subquery for every row it skips to reach an offset, and page 3,000 of the unfiltered list took a second.
-    page = Observation.objects.filter(**filters).order_by(*OBSERVATION_ORDER).values("pk")[start:stop]
-    return list(rows.filter(pk__in=page))
-
-
 @_json("breakdown", "indicator", "area", "from", "to", "page", "page_size")
 def observations(request: HttpRequest) -> HttpResponse:
     """GET /api/observations/?indicator=&area=&from=&to=: values under the site's small-number rule."""
     wanted = ObservationFilter.of(request)
     version = version_of(request)  # cached_page may have read it already
     names_key, count_key = _names_key(version), _count_key(version, wanted.key)
-    kept = cache.get_many([names_key, count_key])  # one round trip for both
+    kept = _recall([names_key, count_key])
     names = _names(version, kept.get(names_key))
     if not wanted.known_to(names):
         names = _names(version, None)  # added since they were kept, or unknown (filters() says so)
     filters = wanted.filters(names)
     items, envelope = _paginate(
         request,
-        lambda start, stop: _shown_page(filters, start, stop),
-        lambda: _count(
-            Observation.objects.filter(**filters), wanted.key, version=version, kept=kept.get(count_key)
-        ),
+        lambda start, stop: shown_page(filters, start, stop),
+        # The queryset is built only for a count nothing keeps: building it costs a tenth of a page.
+        lambda: _count(count_key, kept.get(count_key), lambda: Observation.objects.filter(**filters).count()),
     )
     named = names.name(items)
     if named is None:  # an area added since the names were kept
@@ -337,8 +343,9 @@ def observations(request: HttpRequest) -> HttpResponse:
             "breakdown": breakdown,
             "value": None if shown is None else float(shown),
             "hidden": shown is None,
-            "provisional": provisional,
-            "fetched_at": fetched.isoformat() if fetched else None,
+            # The first page's rows come straight from the database: SQLite's booleans are 0 and 1.
+            "provisional": bool(provisional),
+            "fetched_at": iso_utc(fetched) if fetched else None,
         }
         for code, slug, period, breakdown, shown, provisional, fetched in named
     ]

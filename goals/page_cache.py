@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import gzip
 import time
+import weakref
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache, wraps
@@ -56,10 +57,33 @@ def _version_sql() -> str:
     return "SELECT " + ", ".join(parts)
 
 
+# The version query as a prepared statement on each PostgreSQL connection: planning its eight subqueries took three
+# times as long as running them (0.65 ms a read against 0.2 ms prepared), and every page and API answer reads it.
+VERSION_STATEMENT = "maaltavlen_data_version"
+# The driver's connections known to hold it (a reconnect makes a new one, which prepares it anew).
+_prepared: weakref.WeakSet = weakref.WeakSet()
+
+
+def _version_statement() -> str:
+    """What reads the data version on this (open) connection: EXECUTE of the prepared statement on PostgreSQL."""
+    if connection.vendor != "postgresql":
+        return _version_sql()
+    raw = connection.connection
+    if raw not in _prepared:
+        # On the driver's own cursor, as Django sets up its connections: no query of the request's. A prepared
+        # statement lives as long as the session, whatever becomes of the transaction it was made in.
+        with raw.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM pg_prepared_statements WHERE name = %s", [VERSION_STATEMENT])
+            if cursor.fetchone() is None:
+                cursor.execute(f"PREPARE {VERSION_STATEMENT} AS {_version_sql()}")
+        _prepared.add(raw)
+    return f"EXECUTE {VERSION_STATEMENT}"
+
+
 def data_version() -> str:
     """A fingerprint that changes whenever a pull finishes or goals, plans, targets or indicators are edited."""
     with connection.cursor() as cursor:
-        cursor.execute(_version_sql())
+        cursor.execute(_version_statement())
         return "|".join(str(value) for value in cursor.fetchone())
 
 

@@ -134,7 +134,8 @@ def test_an_observations_page_is_a_range_of_an_index_not_a_sort_of_every_row(sha
     from django.conf import settings
     from django.db import connection, transaction
 
-    from goals.api import OBSERVATION_ORDER, Names, ObservationFilter, _shown_rows
+    from goals.api import Names, ObservationFilter
+    from goals.api_rows import OBSERVATION_ORDER, _shown_rows
 
     wanted = ObservationFilter.of(rf.get("/api/observations/", params | {"from": "2023M01"}))
     filters = wanted.filters(Names.read())
@@ -208,3 +209,100 @@ def test_areas_added_after_the_names_were_kept_are_named_and_found(client, share
 
     assert "atlantis" in {r["area"] for r in last_page["results"]}
     assert [r["area"] for r in by_filter["results"]] == ["lemuria"]
+
+
+def test_an_observation_is_given_with_every_documented_field_and_type(client, share_data):
+    from datetime import UTC, datetime
+
+    randers = Area.objects.get(slug="randers")
+    rows = Observation.objects.filter(indicator=share_data, area=randers)
+    rows.filter(period="2024M11").update(fetched_at=datetime(2025, 3, 4, 5, 6, 7, 890, tzinfo=UTC))
+    params = {"indicator": share_data.code, "area": "randers", "from": "2024M10"}
+
+    results = client.get("/api/observations/", params).json()["results"]
+
+    common = {"indicator": share_data.code, "area": "randers", "breakdown": "", "hidden": False}
+    assert results == [
+        common
+        | {
+            "period": "2024M10",
+            "value": 4.15,
+            "provisional": False,
+            "fetched_at": "2025-01-10T06:00:00+00:00",
+        },
+        common
+        | {
+            "period": "2024M11",
+            "value": 4.2,
+            "provisional": True,
+            "fetched_at": "2025-03-04T05:06:07.000890+00:00",
+        },
+        common
+        | {
+            "period": "2024M12",
+            "value": 4.25,
+            "provisional": True,
+            "fetched_at": "2025-01-10T06:00:00+00:00",
+        },
+    ]
+
+
+def test_first_pages_of_different_filters_each_hold_their_own_rows(client, share_data):
+    count = Indicator.objects.get(code="mm17-antal-opkvalificering")
+    wanted = [
+        {"indicator": share_data.code, "area": "randers", "from": "2024M01", "to": "2024M03"},
+        {"indicator": count.code, "area": "country-hele-landet", "from": "2023M05", "to": "2023M06"},
+        {"indicator": count.code, "area": "randers", "from": "2022M02", "to": "2022M02"},
+        {"indicator": share_data.code, "area": "aarhus", "from": "2022M12", "to": "2023M01"},
+    ]
+
+    for params in wanted:
+        results = client.get("/api/observations/", params).json()["results"]
+        expected = Observation.objects.filter(
+            indicator__code=params["indicator"],
+            area__slug=params["area"],
+            period__gte=params["from"],
+            period__lte=params["to"],
+        ).order_by("period")
+        assert [(r["indicator"], r["area"], r["period"]) for r in results] == [
+            (params["indicator"], params["area"], period)
+            for period in expected.values_list("period", flat=True)
+        ], params
+
+
+def test_observations_filter_by_breakdown(client, share_data):
+    randers = Area.objects.get(slug="randers")
+    women = Observation.objects.filter(indicator=share_data, area=randers, period__startswith="2024").first()
+    women.pk, women.breakdown, women.value = None, "køn:kvinder", Decimal("7.25")
+    women.save()
+
+    data = client.get("/api/observations/", {"breakdown": "køn:kvinder"}).json()
+
+    assert data["count"] == 1
+    assert [(r["area"], r["breakdown"], r["value"]) for r in data["results"]] == [
+        ("randers", "køn:kvinder", 7.25)
+    ]
+
+
+def test_a_page_reads_the_kept_names_and_count_without_asking_the_shared_cache_again(
+    client, share_data, settings, monkeypatch
+):
+    from django.core.cache import cache
+
+    from goals import api
+
+    settings.PAGE_CACHE_SECONDS = 0
+    params = {"indicator": share_data.code, "area": "randers"}
+    client.get("/api/observations/", params)  # keeps the names and the count
+    asked = []
+
+    class Watched:
+        def __getattr__(self, name):
+            asked.append(name)
+            return getattr(cache, name)
+
+    monkeypatch.setattr(api, "cache", Watched())
+    data = client.get("/api/observations/", params | {"page": 2, "page_size": 10}).json()
+
+    assert data["count"] == 36 and len(data["results"]) == 10
+    assert asked == []

@@ -309,3 +309,35 @@ def test_a_comparison_built_from_kept_pieces_is_the_page_built_from_the_database
 
     assert cached == uncached
     assert all(b"Aarhus" in page for page in cached)
+
+
+@pytest.mark.postgres
+def test_the_data_version_is_read_by_a_statement_planned_once_per_connection(db):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from goals.page_cache import VERSION_STATEMENT, _version_sql, data_version
+
+    with connection.cursor() as cursor:
+        cursor.execute(_version_sql())
+        planned_each_time = "|".join(str(value) for value in cursor.fetchone())
+    with CaptureQueriesContext(connection) as reads:
+        first, second = data_version(), data_version()
+
+    assert first == second == planned_each_time
+    assert [q["sql"] for q in reads.captured_queries] == [f"EXECUTE {VERSION_STATEMENT}"] * 2
+
+
+@pytest.mark.postgres
+def test_the_data_version_is_read_on_a_new_connection_and_after_a_pull(transactional_db):
+    from django.db import connection
+
+    from goals.page_cache import data_version
+
+    before = data_version()
+    connection.close()  # as after a database restart or CONN_MAX_AGE: the new session holds no prepared statement
+    again = data_version()
+    finish_a_pull()
+
+    assert again == before
+    assert data_version() != before
