@@ -253,6 +253,16 @@ def _areas() -> list[Area]:
     return areas
 
 
+@dataclass
+class ComparisonChoice:
+    """What a comparison page shows, before its figures are read: the page with its state and notices, and what
+    the figures are then read with (the areas and the indicator's periods with their first days)."""
+
+    page: ComparisonPage
+    areas: list[Area]
+    period_rows: list[tuple[str, date]]
+
+
 def comparison_page(
     *, indicator: Indicator, params: QueryDict, version: str | None = None, refresh: bool = False
 ) -> ComparisonPage:
@@ -262,30 +272,52 @@ def comparison_page(
     (the areas, the indicator's periods, the regional groups, the next pull) is kept in the shared cache; None
     reads them all. refresh: read and keep them anew (the background rebuild).
     """
+    choice = choose_comparison(indicator=indicator, params=params, version=version, refresh=refresh)
+    return fill_comparison(choice, version=version, refresh=refresh)
 
-    def kept_here(name: str, build: Callable[[], Any]) -> Any:
-        return kept(name, version, build, refresh=refresh)
 
-    areas = kept_here("comparison-areas", _areas)
+def choose_comparison(
+    *, indicator: Indicator, params: QueryDict, version: str | None = None, refresh: bool = False
+) -> ComparisonChoice:
+    """The page's state from the URL, with every notice of what was ignored; no figures (fill_comparison)."""
+    areas = kept("comparison-areas", version, _areas, refresh=refresh)
     municipalities = sorted((a for a in areas if a.kind == Area.Kind.MUNICIPALITY), key=lambda a: a.name)
-    country = next(a for a in areas if a.kind == Area.Kind.COUNTRY)
-    period_rows = kept_here(
+    period_rows = kept(
         f"comparison-periods:{indicator.id}",
+        version,
         lambda: list(Observation.objects.periods_of(indicator_id=indicator.id)),
+        refresh=refresh,
     )
     periods = [code for code, _start in period_rows]
     state = parse_state(params, municipalities=municipalities, periods=periods)
     page = ComparisonPage(indicator=indicator, state=state, periods=periods, municipalities=municipalities)
+    if not page.is_count and periods:
+        page.rar_level = indicator.area_level == Indicator.AreaLevel.RAR
+        state.notices += group_notices(state, params, rar_level=page.rar_level)
+    return ComparisonChoice(page=page, areas=areas, period_rows=period_rows)
+
+
+def fill_comparison(
+    choice: ComparisonChoice, *, version: str | None = None, refresh: bool = False
+) -> ComparisonPage:
+    """The chosen page with its figures, tables and dates (version and refresh as for comparison_page)."""
+
+    def kept_here(name: str, build: Callable[[], Any]) -> Any:
+        return kept(name, version, build, refresh=refresh)
+
+    page, areas, period_rows = choice.page, choice.areas, choice.period_rows
+    indicator, state = page.indicator, page.state
+    country = next(a for a in areas if a.kind == Area.Kind.COUNTRY)
     if page.is_count:
         page.share_alternative = share_alternative_for(indicator)
         return page
-    if not periods:
+    if not page.periods:
         page.freshness = freshness_of(
             indicator, fetched_at=None, next_pull=kept_here("next-pull", next_pull_at)
         )
         return page
-    year = dict(period_rows)[state.period].year
-    page.rar_level = indicator.area_level == Indicator.AreaLevel.RAR
+    start_of = dict(period_rows)
+    year = start_of[state.period].year
     # The period's regional group (RAR until 2024, regional council from 2025); a table published per RAR area
     # keeps to RAR areas, the only groups it has figures for.
     kind = Area.Kind.RAR if page.rar_level else None
@@ -299,11 +331,9 @@ def comparison_page(
     if page.rar_level and selected is not None:
         selected = by_id.get(rar_of.get(selected.id))
     page.selected_area = selected
-    state.notices += group_notices(state, params, rar_level=page.rar_level)
     page.group_members, page.group_label = _group(
-        state, selected, page.rar_level, municipalities, rar_of, by_id
+        state, selected, page.rar_level, page.municipalities, rar_of, by_id
     )
-    start_of = dict(period_rows)
     end = start_of[state.period]
     start = date(end.year - YEARS_OF_DEVELOPMENT, end.month, 1)
     series_ids = {country.id} | {a.id for a in page.group_members} | ({selected.id} if selected else set())
