@@ -16,7 +16,7 @@ from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
 from goals.comparison import GROUPS, ComparisonChoice, ComparisonPage, fill_comparison
-from goals.page_cache import keeping, kept, site_origin
+from goals.page_cache import keeping, kept, part_context, site_origin
 from indicators.suppression import rule_text as suppression_rule_text
 
 MAIN_TEMPLATE = "goals/includes/comparison_main.html"
@@ -32,8 +32,8 @@ def _main_name(choice: ComparisonChoice, origin: str) -> str:
 def render_main(*, request: HttpRequest, page: ComparisonPage) -> SafeString:
     """The main part of a comparison page with its figures (goals.comparison.fill_comparison)."""
     context = {"page": page, "indicator": page.indicator, "groups": GROUPS}
-    context["suppression_rule"] = suppression_rule_text()
-    return mark_safe(render_to_string(MAIN_TEMPLATE, context, request=request))  # noqa: S308 - a rendered template
+    context |= {"suppression_rule": suppression_rule_text()} | part_context(request)
+    return mark_safe(render_to_string(MAIN_TEMPLATE, context))  # noqa: S308 - a rendered template
 
 
 def comparison_main(*, request: HttpRequest, choice: ComparisonChoice) -> SafeString:

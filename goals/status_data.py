@@ -24,7 +24,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
 from goals.models import GoalSet
-from goals.page_cache import keeping, kept, kept_for, site_context, site_origin
+from goals.page_cache import keeping, kept, kept_for, part_context, site_context, site_origin
 from goals.pages import without_own_goals
 from goals.progress import rule_text
 from goals.roles import Action, may
@@ -129,8 +129,8 @@ def status_main(
         "municipality_options": kept_for(request, "municipality-options", municipality_options),
         "switch_year": page.goal_set.year,
         "goal_sections": sections,
-    }
-    html = render_to_string(MAIN_TEMPLATE, context, request=request)
+    } | part_context(request)
+    html = render_to_string(MAIN_TEMPLATE, context)
     draft = page.plan is not None and page.plan.status != page.plan.Status.ADOPTED
     return StatusMain(html=html, draft=draft)
 
