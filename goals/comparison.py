@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -168,9 +168,11 @@ def _period_code(text: str) -> str:
         return ""
 
 
-def parse_state(params: QueryDict, *, municipalities: list[Area], periods: list[str]) -> ComparisonState:
-    """Read kommune, gruppe, kommuner and periode; unknown values fall back to defaults with a notice."""
-    by_slug = {a.slug: a for a in municipalities}
+def parse_state(params: QueryDict, *, by_slug: Mapping[str, Area], periods: list[str]) -> ComparisonState:
+    """Read kommune, gruppe, kommuner and periode; unknown values fall back to defaults with a notice.
+
+    by_slug: the municipalities by slug.
+    """
     state = ComparisonState(period=periods[0] if periods else "")
     slug = params.get("kommune", "").strip()
     if slug:
@@ -255,12 +257,13 @@ def _areas() -> list[Area]:
 
 @dataclass
 class ComparisonChoice:
-    """What a comparison page shows, before its figures are read: the page with its state and notices, and what
-    the figures are then read with (the areas and the indicator's periods with their first days)."""
+    """What a comparison page shows, before its figures are read: the page with its state and notices, and the
+    indicator's periods with their first days (what the figures are then read with)."""
 
     page: ComparisonPage
-    areas: list[Area]
     period_rows: list[tuple[str, date]]
+    # The areas, when choosing read them (the index below was not kept): the figures are drawn with them.
+    areas: list[Area] | None = None
 
 
 def comparison_page(
@@ -276,12 +279,36 @@ def comparison_page(
     return fill_comparison(choice, version=version, refresh=refresh)
 
 
+class MunicipalityStubs(Mapping[str, Area]):
+    """The municipalities by slug from a kept index (slug → id and name), each made an Area only when asked for:
+    a page's state names one or a few, and unpickling all of them (with their regions) took a third of the time a
+    page built on demand spent choosing. fill_comparison swaps the state's for the full ones when it draws."""
+
+    def __init__(self, index: dict[str, tuple[int, str]]) -> None:
+        self.index = index
+
+    def __getitem__(self, slug: str) -> Area:
+        pk, name = self.index[slug]
+        return Area(id=pk, slug=slug, name=name, kind=Area.Kind.MUNICIPALITY)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.index)
+
+    def __len__(self) -> int:
+        return len(self.index)
+
+
 def choose_comparison(
     *, indicator: Indicator, params: QueryDict, version: str | None = None, refresh: bool = False
 ) -> ComparisonChoice:
     """The page's state from the URL, with every notice of what was ignored; no figures (fill_comparison)."""
-    areas = kept("comparison-areas", version, _areas, refresh=refresh)
-    municipalities = sorted((a for a in areas if a.kind == Area.Kind.MUNICIPALITY), key=lambda a: a.name)
+    read: list[list[Area]] = []
+
+    def municipality_index() -> dict[str, tuple[int, str]]:
+        read.append(kept("comparison-areas", version, _areas, refresh=refresh))
+        return {a.slug: (a.id, a.name) for a in read[0] if a.kind == Area.Kind.MUNICIPALITY}
+
+    index = kept("comparison-municipality-index", version, municipality_index, refresh=refresh)
     period_rows = kept(
         f"comparison-periods:{indicator.id}",
         version,
@@ -289,12 +316,23 @@ def choose_comparison(
         refresh=refresh,
     )
     periods = [code for code, _start in period_rows]
-    state = parse_state(params, municipalities=municipalities, periods=periods)
-    page = ComparisonPage(indicator=indicator, state=state, periods=periods, municipalities=municipalities)
+    state = parse_state(params, by_slug=MunicipalityStubs(index), periods=periods)
+    page = ComparisonPage(indicator=indicator, state=state, periods=periods, municipalities=[])
     if not page.is_count and periods:
         page.rar_level = indicator.area_level == Indicator.AreaLevel.RAR
         state.notices += group_notices(state, params, rar_level=page.rar_level)
-    return ComparisonChoice(page=page, areas=areas, period_rows=period_rows)
+    return ComparisonChoice(page=page, period_rows=period_rows, areas=read[0] if read else None)
+
+
+def _with_full_areas(page: ComparisonPage, areas: list[Area]) -> None:
+    """The page's municipalities, and those its state names, as the full kept areas (their regions with them)."""
+    page.municipalities = sorted((a for a in areas if a.kind == Area.Kind.MUNICIPALITY), key=lambda a: a.name)
+    by_id = {a.id: a for a in page.municipalities}
+    state = page.state
+    # The index and the areas may have been kept at different times: a municipality only one of them has stays a stub.
+    if state.municipality is not None:
+        state.municipality = by_id.get(state.municipality.id, state.municipality)
+    state.listed = [by_id.get(a.id, a) for a in state.listed]
 
 
 def fill_comparison(
@@ -305,8 +343,10 @@ def fill_comparison(
     def kept_here(name: str, build: Callable[[], Any]) -> Any:
         return kept(name, version, build, refresh=refresh)
 
-    page, areas, period_rows = choice.page, choice.areas, choice.period_rows
+    page, period_rows = choice.page, choice.period_rows
     indicator, state = page.indicator, page.state
+    areas = choice.areas or kept_here("comparison-areas", _areas)
+    _with_full_areas(page, areas)
     country = next(a for a in areas if a.kind == Area.Kind.COUNTRY)
     if page.is_count:
         page.share_alternative = share_alternative_for(indicator)
