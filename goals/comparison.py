@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -168,9 +168,11 @@ def _period_code(text: str) -> str:
         return ""
 
 
-def parse_state(params: QueryDict, *, municipalities: list[Area], periods: list[str]) -> ComparisonState:
-    """Read kommune, gruppe, kommuner and periode; unknown values fall back to defaults with a notice."""
-    by_slug = {a.slug: a for a in municipalities}
+def parse_state(params: QueryDict, *, by_slug: Mapping[str, Area], periods: list[str]) -> ComparisonState:
+    """Read kommune, gruppe, kommuner and periode; unknown values fall back to defaults with a notice.
+
+    by_slug: the municipalities by slug.
+    """
     state = ComparisonState(period=periods[0] if periods else "")
     slug = params.get("kommune", "").strip()
     if slug:
@@ -253,6 +255,17 @@ def _areas() -> list[Area]:
     return areas
 
 
+@dataclass
+class ComparisonChoice:
+    """What a comparison page shows, before its figures are read: the page with its state and notices, and the
+    indicator's periods with their first days (what the figures are then read with)."""
+
+    page: ComparisonPage
+    period_rows: list[tuple[str, date]]
+    # The areas, when choosing read them (the index below was not kept): the figures are drawn with them.
+    areas: list[Area] | None = None
+
+
 def comparison_page(
     *, indicator: Indicator, params: QueryDict, version: str | None = None, refresh: bool = False
 ) -> ComparisonPage:
@@ -262,30 +275,89 @@ def comparison_page(
     (the areas, the indicator's periods, the regional groups, the next pull) is kept in the shared cache; None
     reads them all. refresh: read and keep them anew (the background rebuild).
     """
+    choice = choose_comparison(indicator=indicator, params=params, version=version, refresh=refresh)
+    return fill_comparison(choice, version=version, refresh=refresh)
+
+
+class MunicipalityStubs(Mapping[str, Area]):
+    """The municipalities by slug from a kept index (slug → id and name), each made an Area only when asked for:
+    a page's state names one or a few, and unpickling all of them (with their regions) took a third of the time a
+    page built on demand spent choosing. fill_comparison swaps the state's for the full ones when it draws."""
+
+    def __init__(self, index: dict[str, tuple[int, str]]) -> None:
+        self.index = index
+
+    def __getitem__(self, slug: str) -> Area:
+        pk, name = self.index[slug]
+        return Area(id=pk, slug=slug, name=name, kind=Area.Kind.MUNICIPALITY)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.index)
+
+    def __len__(self) -> int:
+        return len(self.index)
+
+
+def choose_comparison(
+    *, indicator: Indicator, params: QueryDict, version: str | None = None, refresh: bool = False
+) -> ComparisonChoice:
+    """The page's state from the URL, with every notice of what was ignored; no figures (fill_comparison)."""
+    read: list[list[Area]] = []
+
+    def municipality_index() -> dict[str, tuple[int, str]]:
+        read.append(kept("comparison-areas", version, _areas, refresh=refresh))
+        return {a.slug: (a.id, a.name) for a in read[0] if a.kind == Area.Kind.MUNICIPALITY}
+
+    index = kept("comparison-municipality-index", version, municipality_index, refresh=refresh)
+    period_rows = kept(
+        f"comparison-periods:{indicator.id}",
+        version,
+        lambda: list(Observation.objects.periods_of(indicator_id=indicator.id)),
+        refresh=refresh,
+    )
+    periods = [code for code, _start in period_rows]
+    state = parse_state(params, by_slug=MunicipalityStubs(index), periods=periods)
+    page = ComparisonPage(indicator=indicator, state=state, periods=periods, municipalities=[])
+    if not page.is_count and periods:
+        page.rar_level = indicator.area_level == Indicator.AreaLevel.RAR
+        state.notices += group_notices(state, params, rar_level=page.rar_level)
+    return ComparisonChoice(page=page, period_rows=period_rows, areas=read[0] if read else None)
+
+
+def _with_full_areas(page: ComparisonPage, areas: list[Area]) -> None:
+    """The page's municipalities, and those its state names, as the full kept areas (their regions with them)."""
+    page.municipalities = sorted((a for a in areas if a.kind == Area.Kind.MUNICIPALITY), key=lambda a: a.name)
+    by_id = {a.id: a for a in page.municipalities}
+    state = page.state
+    # The index and the areas may have been kept at different times: a municipality only one of them has stays a stub.
+    if state.municipality is not None:
+        state.municipality = by_id.get(state.municipality.id, state.municipality)
+    state.listed = [by_id.get(a.id, a) for a in state.listed]
+
+
+def fill_comparison(
+    choice: ComparisonChoice, *, version: str | None = None, refresh: bool = False
+) -> ComparisonPage:
+    """The chosen page with its figures, tables and dates (version and refresh as for comparison_page)."""
 
     def kept_here(name: str, build: Callable[[], Any]) -> Any:
         return kept(name, version, build, refresh=refresh)
 
-    areas = kept_here("comparison-areas", _areas)
-    municipalities = sorted((a for a in areas if a.kind == Area.Kind.MUNICIPALITY), key=lambda a: a.name)
+    page, period_rows = choice.page, choice.period_rows
+    indicator, state = page.indicator, page.state
+    areas = choice.areas or kept_here("comparison-areas", _areas)
+    _with_full_areas(page, areas)
     country = next(a for a in areas if a.kind == Area.Kind.COUNTRY)
-    period_rows = kept_here(
-        f"comparison-periods:{indicator.id}",
-        lambda: list(Observation.objects.periods_of(indicator_id=indicator.id)),
-    )
-    periods = [code for code, _start in period_rows]
-    state = parse_state(params, municipalities=municipalities, periods=periods)
-    page = ComparisonPage(indicator=indicator, state=state, periods=periods, municipalities=municipalities)
     if page.is_count:
         page.share_alternative = share_alternative_for(indicator)
         return page
-    if not periods:
+    if not page.periods:
         page.freshness = freshness_of(
             indicator, fetched_at=None, next_pull=kept_here("next-pull", next_pull_at)
         )
         return page
-    year = dict(period_rows)[state.period].year
-    page.rar_level = indicator.area_level == Indicator.AreaLevel.RAR
+    start_of = dict(period_rows)
+    year = start_of[state.period].year
     # The period's regional group (RAR until 2024, regional council from 2025); a table published per RAR area
     # keeps to RAR areas, the only groups it has figures for.
     kind = Area.Kind.RAR if page.rar_level else None
@@ -299,11 +371,9 @@ def comparison_page(
     if page.rar_level and selected is not None:
         selected = by_id.get(rar_of.get(selected.id))
     page.selected_area = selected
-    state.notices += group_notices(state, params, rar_level=page.rar_level)
     page.group_members, page.group_label = _group(
-        state, selected, page.rar_level, municipalities, rar_of, by_id
+        state, selected, page.rar_level, page.municipalities, rar_of, by_id
     )
-    start_of = dict(period_rows)
     end = start_of[state.period]
     start = date(end.year - YEARS_OF_DEVELOPMENT, end.month, 1)
     series_ids = {country.id} | {a.id for a in page.group_members} | ({selected.id} if selected else set())

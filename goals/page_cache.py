@@ -31,6 +31,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, QueryDict
+from django.template.context_processors import csrf
 from django.utils.cache import add_never_cache_headers, get_conditional_response, patch_vary_headers
 from django.utils.translation import get_language
 
@@ -164,6 +165,18 @@ def site_context(request: HttpRequest) -> dict[str, str]:
     return {"site_origin": site_origin(request)}
 
 
+def part_context(request: HttpRequest) -> dict:
+    """The context a part of a page rendered on its own (to be kept, say) reads of the request: the visitor, their
+    CSRF token (read only if a form names it), the language and the site's origin. Not the context processors: the
+    page's frame runs those once, and one of them (the data-origin banner) is a query while nothing is kept."""
+    return {
+        "request": request,
+        "user": request.user,
+        "LANGUAGE_CODE": get_language(),
+        "csrf_token": csrf(request)["csrf_token"],
+    } | site_context(request)
+
+
 def page_key(request: HttpRequest) -> str:
     """The cache key of the page a request asks for: language, origin, path and query (canonical by cached_page)."""
     page = f"{get_language()}|{site_origin(request)}|{request.get_full_path()}"
@@ -279,6 +292,24 @@ def _store(key: str, version: str, response: HttpResponse) -> Entry:
     return entry
 
 
+# A page built for one visitor's made-up address (see ignoring()) is compressed for that visitor alone, so at zlib's
+# fastest level: a third of the time of GZipMiddleware's level 6 (≈0.35 against ≈1 ms for the comparison page's
+# 84 KB), for ≈20 % more bytes (13.9 against 11.4 KB). A stored page keeps level 6: compressed once, sent often.
+# Only anonymous pages come here (cached_page answers personal ones first): no CSRF token for BREACH to guess at.
+ONE_VISITOR_LEVEL = 1
+
+
+def _compressed_for_one(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    """The page gzip-compressed at the fastest level when the browser accepts it (GZipMiddleware then leaves it)."""
+    patch_vary_headers(response, ("Accept-Encoding",))
+    if "gzip" not in request.headers.get("Accept-Encoding", "") or len(response.content) < 200:
+        return response
+    response.content = gzip.compress(response.content, compresslevel=ONE_VISITOR_LEVEL, mtime=0)
+    response["Content-Length"] = str(len(response.content))
+    response["Content-Encoding"] = "gzip"
+    return response
+
+
 def cached_page(
     view: Callable[..., HttpResponse] | None = None, *, params: Iterable[str] = (), lists: Iterable[str] = ()
 ):
@@ -311,7 +342,11 @@ def cached_page(
                         _public_headers(not_modified, entry.etag) if not_modified else entry.response(request)
                     )
             response = view(request, *args, **kwargs)
-            if response.status_code != 200 or response.streaming or spaced or _never_stored(response):
+            if response.status_code != 200 or response.streaming:
+                return response
+            if spaced or getattr(response, IGNORED, False):
+                return _compressed_for_one(request, response)
+            if _never_stored(response):
                 return response
             return _store(key, version, response).response(request)
 

@@ -15,16 +15,19 @@ municipality's own users (a new draft value does not change the data version).
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from django.http import HttpRequest
 from django.template.loader import render_to_string
+from django.utils.html import format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
 from goals.models import GoalSet
-from goals.page_cache import keeping, kept, site_context, site_origin
+from goals.page_cache import keeping, kept, kept_for, part_context, site_context, site_origin
+from goals.pages import without_own_goals
 from goals.progress import rule_text
+from goals.roles import Action, may
 from goals.status import StatusPage, status_page
 from indicators.suppression import rule_text as suppression_rule_text
 from municipalities.models import Area
@@ -49,6 +52,12 @@ def public_status_page(
         return status_page(municipality=municipality, goal_set=goal_set, all_years=all_years)
 
     return kept(name, version, build, refresh=refresh)
+
+
+def municipality_options() -> SafeString:
+    """The municipality switch's suggestions as <option> elements, alphabetically (98 of them: written once)."""
+    names = Area.objects.municipalities().values_list("name", flat=True)
+    return format_html_join("", '<option value="{}"></option>', ((name,) for name in names))
 
 
 SECTIONS_TEMPLATE = "goals/includes/goal_sections.html"
@@ -89,3 +98,57 @@ def public_status_view(
         f"status-view:{page_name}|{site_origin(request)}", version, build, refresh=refresh
     )
     return outline, mark_safe(sections)  # noqa: S308 - a rendered template
+
+
+MAIN_TEMPLATE = "goals/includes/municipality_main.html"
+
+
+@dataclass(frozen=True)
+class StatusMain:
+    """The status page's main part (all but the site's frame) as HTML, and whether it shows a draft plan."""
+
+    html: str
+    draft: bool
+
+
+def status_main(
+    *, request: HttpRequest, page: StatusPage, sections: SafeString, goal_sets: list[GoalSet]
+) -> StatusMain:
+    """The main part for this visitor: their rights decide the edit links, the snapshot form, the subscription."""
+    municipality = page.municipality
+    context = {
+        "page": page,
+        "area": municipality,
+        "goal_set": page.goal_set,
+        "goal_sets": goal_sets,
+        "can_edit_plan": may(request.user, Action.EDIT_PLAN, municipality),
+        "can_make_snapshot": may(request.user, Action.MAKE_SNAPSHOT, municipality),
+        "can_edit_goal_set": may(request.user, Action.EDIT_GOAL_SET, municipality),
+        "without_own_goals": without_own_goals(goal_sets),
+        # The quick switch to another municipality's page in the same year.
+        "municipality_options": kept_for(request, "municipality-options", municipality_options),
+        "switch_year": page.goal_set.year,
+        "goal_sections": sections,
+    } | part_context(request)
+    html = render_to_string(MAIN_TEMPLATE, context)
+    draft = page.plan is not None and page.plan.status != page.plan.Status.ADOPTED
+    return StatusMain(html=html, draft=draft)
+
+
+def public_status_main(
+    *, request: HttpRequest, municipality: Area, goal_set: GoalSet, goal_sets: list[GoalSet], all_years: bool
+) -> StatusMain:
+    """The public page's main part; for an anonymous visitor kept whole under the data version (one such visitor
+    sees what every other sees), so a page built on demand renders only the site's frame around it."""
+    version, refresh = keeping(request)
+
+    def build() -> StatusMain:
+        page, sections = public_status_view(
+            request=request, municipality=municipality, goal_set=goal_set, all_years=all_years
+        )
+        return status_main(request=request, page=page, sections=sections, goal_sets=goal_sets)
+
+    if request.user.is_authenticated:
+        return build()
+    page_name = _page_name(municipality=municipality, goal_set=goal_set, all_years=all_years)
+    return kept(f"status-main:{page_name}|{site_origin(request)}", version, build, refresh=refresh)

@@ -10,24 +10,29 @@ from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import add_never_cache_headers
-from django.utils.html import format_html_join
-from django.utils.safestring import SafeString
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_safe
 
-from goals.comparison import GROUPS, ComparisonPage, comparison_page
+from goals.comparison import ComparisonPage, choose_comparison, comparison_page
+from goals.comparison_main import comparison_main
 from goals.exports import download
 from goals.history import VIEW_PARAMETER, parse_view
 from goals.local_indicators import is_comparable
 from goals.models import GoalSet
 from goals.page_cache import cached_page, ignoring, keeping, kept_for
-from goals.pages import choose_goal_set, current_goal_set, without_own_goals
+from goals.pages import choose_goal_set, current_goal_set
 from goals.roles import Action, may
 from goals.status import IndicatorPanel, StatusPage, status_page
-from goals.status_data import goal_sections, public_status_page, public_status_view
+from goals.status_data import (
+    goal_sections,
+    municipality_options,
+    public_status_main,
+    public_status_page,
+    status_main,
+)
 from indicators.models import Indicator
-from indicators.suppression import rule_text as suppression_rule_text
 from municipalities.models import Area
 
 EXPORT_FORMATS = {"csv", "xlsx"}
@@ -43,12 +48,6 @@ COMPARISON_PARAMETERS = {"params": ("kommune", "gruppe", "periode"), "lists": ("
 def embeddable(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """Any intranet or council site may frame this view: no X-Frame-Options, CSP frame-ancestors * (not 'none')."""
     return xframe_options_exempt(csp_replace({"frame-ancestors": ["*"]})(view))
-
-
-def municipality_options() -> SafeString:
-    """The municipality switch's suggestions as <option> elements, alphabetically (98 of them: written once)."""
-    names = Area.objects.municipalities().values_list("name", flat=True)
-    return format_html_join("", '<option value="{}"></option>', ((name,) for name in names))
 
 
 def locked_out(request: HttpRequest, original_response=None, credentials=None) -> HttpResponse:
@@ -158,27 +157,14 @@ def municipality(request: HttpRequest, slug: str) -> HttpResponse:
             municipality=area, goal_set=goal_set, all_years=all_years, draft_plan=True, draft_values=True
         )
         sections = goal_sections(request=request, page=page)
+        main = status_main(request=request, page=page, sections=sections, goal_sets=goal_sets)
     else:
-        page, sections = public_status_view(
-            request=request, municipality=area, goal_set=goal_set, all_years=all_years
+        main = public_status_main(
+            request=request, municipality=area, goal_set=goal_set, goal_sets=goal_sets, all_years=all_years
         )
-    context = {
-        "page": page,
-        "area": page.municipality,
-        "goal_set": page.goal_set,
-        "goal_sets": goal_sets,
-        "notices": notices,
-        "can_edit_plan": may(request.user, Action.EDIT_PLAN, page.municipality),
-        "can_make_snapshot": may(request.user, Action.MAKE_SNAPSHOT, page.municipality),
-        "can_edit_goal_set": may(request.user, Action.EDIT_GOAL_SET, page.municipality),
-        "without_own_goals": without_own_goals(goal_sets),
-        # The quick switch to another municipality's page in the same year.
-        "municipality_options": kept_for(request, "municipality-options", municipality_options),
-        "switch_year": page.goal_set.year,
-    }
-    context["goal_sections"] = sections
+    context = {"area": area, "goal_set": goal_set, "notices": notices, "main": mark_safe(main.html)}  # noqa: S308 - a rendered template
     response = ignoring(render(request, "goals/municipality.html", context), notices)
-    if page.plan is not None and page.plan.status != page.plan.Status.ADOPTED:
+    if main.draft:
         add_never_cache_headers(response)  # a draft is personal: never stored, not by the page cache either
     return response
 
@@ -251,15 +237,12 @@ def comparison(request: HttpRequest, code: str) -> HttpResponse:
     except LocalOnly as local:
         context = {"indicator": local.indicator, "area": local.indicator.municipality}
         return render(request, "goals/comparison_local_only.html", context, status=404)
-    page = _comparison(request, indicator)
-    context = {
-        "page": page,
-        "indicator": page.indicator,
-        "notices": page.state.notices,
-        "groups": GROUPS,
-        "suppression_rule": suppression_rule_text(),
-    }
-    return ignoring(render(request, "goals/comparison.html", context), page.state.notices)
+    version, refresh = keeping(request)
+    choice = choose_comparison(indicator=indicator, params=request.GET, version=version, refresh=refresh)
+    notices = choice.page.state.notices
+    context = {"indicator": indicator, "notices": notices}
+    context["main"] = comparison_main(request=request, choice=choice)
+    return ignoring(render(request, "goals/comparison.html", context), notices)
 
 
 @require_safe

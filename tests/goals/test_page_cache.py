@@ -341,3 +341,94 @@ def test_the_data_version_is_read_on_a_new_connection_and_after_a_pull(transacti
 
     assert again == before
     assert data_version() != before
+
+
+# --- A page built on demand is the kept main part in a frame of its own --------------------------------------------
+def _refuse_builds(monkeypatch) -> list[str]:
+    """Every build of a status or comparison page's figures fails the test; returns the list of attempts."""
+    attempts: list[str] = []
+
+    def refuse(*args, **kwargs):
+        attempts.append("build")
+        raise AssertionError("the page's figures were built again")
+
+    monkeypatch.setattr("goals.views.status_page", refuse)
+    monkeypatch.setattr("goals.status_data.status_page", refuse)
+    monkeypatch.setattr("goals.comparison_main.fill_comparison", refuse)
+    return attempts
+
+
+ON_DEMAND = [
+    (URL + "?aar=1066", URL + "?aar=1067"),
+    (
+        "/sammenlign/mm17-andel-opkvalificering/?kommune=randers&periode=1999M13",
+        "/sammenlign/mm17-andel-opkvalificering/?kommune=randers&periode=1999M14",
+    ),
+]
+
+
+@pytest.mark.parametrize(("earlier", "url"), ON_DEMAND)
+def test_a_made_up_address_is_answered_from_the_kept_main_part_as_the_database_would(
+    client, share_data, settings, monkeypatch, earlier, url
+):
+    settings.PAGE_CACHE_SECONDS = 0
+    uncached = client.get(url).content
+    settings.PAGE_CACHE_SECONDS = 600
+    cache.clear()
+    client.get(earlier)  # another visitor's made-up address: the main part is kept, the page is not stored
+    _refuse_builds(monkeypatch)
+
+    on_demand = client.get(url)
+    cache.clear()
+
+    assert on_demand.status_code == 200 and on_demand.content == uncached
+    assert "findes ikke" in on_demand.content.decode()
+
+
+def test_a_signed_in_visitor_never_gets_the_main_part_kept_for_anonymous_ones(
+    client, share_data, page_cache, randers_chief, committee_chair
+):
+    anonymous = client.get(URL + "?aar=1066").content.decode()
+    client.force_login(randers_chief)
+    chief = client.get(URL + "?aar=1066").content.decode()
+    client.force_login(committee_chair)
+    chair = client.get(URL + "?aar=1066").content.decode()
+
+    assert "Planansvarlig? Log ind" in anonymous and "subscribe-button" not in anonymous
+    assert "Rediger planen" in chief and "Planansvarlig? Log ind" not in chief
+    assert 'id="subscribe-button"' in chair and "Planansvarlig? Log ind" not in chair
+
+
+def test_a_comparison_of_an_own_list_is_built_each_time_never_kept(
+    client, share_data, page_cache, monkeypatch
+):
+    from goals import comparison_main
+
+    builds = []
+    fill = comparison_main.fill_comparison
+
+    def counting(*args, **kwargs):
+        builds.append(1)
+        return fill(*args, **kwargs)
+
+    monkeypatch.setattr(comparison_main, "fill_comparison", counting)
+    url = "/sammenlign/mm17-andel-opkvalificering/?gruppe=liste&kommuner=aarhus,odense&periode=1999M13"
+
+    pages = [client.get(url).content for _ in range(2)]
+
+    assert len(builds) == 2 and pages[0] == pages[1]
+
+
+def test_a_page_for_one_visitors_made_up_address_is_compressed_at_the_fastest_level(
+    client, share_data, page_cache
+):
+    import gzip
+
+    made_up = client.get(URL + "?aar=1066", HTTP_ACCEPT_ENCODING="gzip, deflate")
+    plain = client.get(URL + "?aar=1066")
+    stored = client.get(URL + "?aar=2024", HTTP_ACCEPT_ENCODING="gzip, deflate")
+
+    # The gzip header's XFL byte: 4 for the fastest level; a stored page is compressed at the usual level 6 (0).
+    assert made_up["Content-Encoding"] == "gzip" and made_up.content[8] == 4
+    assert gzip.decompress(made_up.content) == plain.content
+    assert "Accept-Encoding" in made_up["Vary"] and made_up.content[8] != stored.content[8]

@@ -45,6 +45,7 @@ def _no_builds(monkeypatch) -> None:
     monkeypatch.setattr("goals.views.status_page", refuse)
     monkeypatch.setattr("goals.status_data.status_page", refuse)
     monkeypatch.setattr("goals.views.comparison_page", refuse)
+    monkeypatch.setattr("goals.comparison_main.fill_comparison", refuse)
 
 
 def test_after_a_pull_the_first_visitor_gets_a_ready_page(
