@@ -15,7 +15,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.http import require_GET
 
 from goals.api_rows import iso_utc, shown_page
-from goals.page_cache import cached_page, site_origin, version_of
+from goals.page_cache import cached_page, for_this_visitor, site_origin, version_of
 from indicators.models import Indicator, Observation
 from indicators.periods import UnknownPeriodFormat, parse_period
 from municipalities.models import Area
@@ -349,7 +349,9 @@ def observations(request: HttpRequest) -> HttpResponse:
         }
         for code, slug, period, breakdown, shown, provisional, fetched in named
     ]
-    return _json_response(envelope)
+    response = _json_response(envelope)
+    # A filter that matches nothing (a made-up breakdown, a range without data) is answered, never stored.
+    return response if envelope["count"] else for_this_visitor(response)
 
 
 def _json_response(envelope: dict) -> HttpResponse:

@@ -212,8 +212,17 @@ def ignoring(response: HttpResponse, notices: list[str]) -> HttpResponse:
     Such an address (a year or period that does not exist) is nobody's link to share, and any number of them can be
     made up: storing each would let anyone fill the shared cache.
     """
-    if notices:
-        setattr(response, IGNORED, True)
+    return for_this_visitor(response) if notices else response
+
+
+def for_this_visitor(response: HttpResponse) -> HttpResponse:
+    """The response, never stored for others: its address is one of the endless ones anyone can make up.
+
+    A year or period that does not exist (ignoring()), a filter that matches nothing, a list of the visitor's own
+    choosing: each answer would be an entry of its own, and any number of them would fill the shared cache (in
+    production also the broker's Redis). Such an answer is built for its visitor, as cheaply as a cached one is not.
+    """
+    setattr(response, IGNORED, True)
     return response
 
 

@@ -15,13 +15,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_safe
 
-from goals.comparison import ComparisonPage, choose_comparison, comparison_page
+from goals.comparison import ComparisonPage, ComparisonState, choose_comparison, comparison_page
 from goals.comparison_main import comparison_main
 from goals.exports import download
 from goals.history import VIEW_PARAMETER, parse_view
 from goals.local_indicators import is_comparable
 from goals.models import GoalSet
-from goals.page_cache import cached_page, ignoring, keeping, kept_for
+from goals.page_cache import cached_page, for_this_visitor, ignoring, keeping, kept_for
 from goals.pages import choose_goal_set, current_goal_set
 from goals.roles import Action, may
 from goals.status import IndicatorPanel, StatusPage, status_page
@@ -242,7 +242,9 @@ def comparison(request: HttpRequest, code: str) -> HttpResponse:
     notices = choice.page.state.notices
     context = {"indicator": indicator, "notices": notices}
     context["main"] = comparison_main(request=request, choice=choice)
-    return ignoring(render(request, "goals/comparison.html", context), notices)
+    return _shared_unless_listed(
+        ignoring(render(request, "goals/comparison.html", context), notices), choice.page.state
+    )
 
 
 @require_safe
@@ -271,4 +273,11 @@ def comparison_embed(request: HttpRequest, code: str) -> HttpResponse:
     context = {"figure": page.bar_figure, "chart_id": "chart-comparison", "table": page.bar_table}
     context |= {"title": page.bar_figure["layout"]["title"]["text"], "back_url": back}
     context |= {"description": page.bar_description, "notices": page.state.notices, "source": page.bar_source}
-    return ignoring(render(request, "goals/embed.html", context), page.state.notices)
+    return _shared_unless_listed(
+        ignoring(render(request, "goals/embed.html", context), page.state.notices), page.state
+    )
+
+
+def _shared_unless_listed(response: HttpResponse, state: ComparisonState) -> HttpResponse:
+    # A list of the visitor's own choosing is one of 2^98: answered, never stored (page_cache.for_this_visitor).
+    return for_this_visitor(response) if state.listed else response

@@ -265,6 +265,36 @@ def test_a_page_that_ignored_part_of_its_address_is_never_stored(client, share_d
     assert stored == []
 
 
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/observations/?indicator=mm17-andel-opkvalificering&breakdown=made-up",
+        "/api/observations/?indicator=mm17-andel-opkvalificering&from=1999M01&to=1999M12",
+        "/sammenlign/mm17-andel-opkvalificering/?gruppe=liste&kommuner=aarhus,odense",
+        "/embed/sammenlign/mm17-andel-opkvalificering/?gruppe=liste&kommuner=aarhus,randers",
+    ],
+)
+def test_an_address_anyone_can_vary_without_end_is_answered_but_never_stored(
+    client, share_data, page_cache, stored, url
+):
+    # A filter that matches nothing, or a list of the visitor's own choosing: storing each would let anyone fill
+    # the shared cache (it is also the broker's Redis in production) by making up addresses.
+    first = client.get(url)
+    again = client.get(url)
+
+    assert first.status_code == again.status_code == 200 and first.content == again.content
+    assert stored == []
+
+
+def test_a_region_comparison_and_an_api_answer_with_rows_are_still_stored(
+    client, share_data, page_cache, stored
+):
+    client.get("/api/observations/", {"indicator": "mm17-andel-opkvalificering", "area": "randers"})
+    client.get("/sammenlign/mm17-andel-opkvalificering/", {"gruppe": "region", "kommune": "randers"})
+
+    assert len(stored) == 2
+
+
 def test_the_same_choice_in_another_order_or_repeated_is_one_entry(client, share_data, page_cache, stored):
     comparison = "/sammenlign/mm17-andel-opkvalificering/"
     first = client.get(comparison + "?gruppe=region&kommune=randers").content
