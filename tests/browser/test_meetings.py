@@ -5,10 +5,9 @@ from datetime import date
 import pytest
 
 from tests.browser.conftest import axe_violations
+from tests.browser.test_pages import CHARTS_DRAWN
 
 pytestmark = pytest.mark.browser
-
-CHARTS_DRAWN = "[...document.querySelectorAll('div.chart')].every(chart => chart.dataset.rendered === 'true')"
 
 
 def test_snapshot_compare_and_pack_pages_work_and_have_no_wcag_21_aa_violations(chief_page, axe):

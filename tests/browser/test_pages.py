@@ -22,7 +22,11 @@ EMBEDS = [
 ]
 # Plotly's PNG button in Danish (static/js/plotly_locale.js) and in Plotly's own English.
 PNG_BUTTON_DA, PNG_BUTTON_EN = "Hent diagrammet som PNG", "Download plot as a PNG"
-CHARTS_DRAWN = "[...document.querySelectorAll('div.chart')].every(chart => chart.dataset.rendered === 'true')"
+# A function, not an expression: Playwright polls an expression with the page's eval, which the site's CSP (no
+# 'unsafe-eval') refuses whenever the first check is false, as on a loaded machine; a function it calls directly.
+CHARTS_DRAWN = (
+    "() => [...document.querySelectorAll('div.chart')].every(chart => chart.dataset.rendered === 'true')"
+)
 
 
 def open_with_charts(page, path: str) -> None:

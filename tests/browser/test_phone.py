@@ -86,11 +86,11 @@ def test_phone_comparison_opens_the_full_list_in_one_tap_and_closes_it_again(pag
     before = page.evaluate(shown)
 
     toggle.click()
-    page.wait_for_function(f"{shown} > {before}")
+    page.wait_for_function(f"() => {shown} > {before}")  # a function: see CHARTS_DRAWN
     after = page.evaluate(shown)
     assert toggle.get_attribute("aria-expanded") == "true"
     toggle.click()
-    page.wait_for_function(f"{shown} === {before}")
+    page.wait_for_function(f"() => {shown} === {before}")
 
     assert before <= 15 < after
     assert toggle.get_attribute("aria-expanded") == "false"
