@@ -86,6 +86,12 @@ class ComparisonState:
     period: str = ""
     notices: list[str] = field(default_factory=list)
 
+    @property
+    def one_off(self) -> bool:
+        """Whether the address is one anyone can vary without end (part of it ignored, or an own list of
+        municipalities): its page is answered for its visitor and never stored (page_cache.for_this_visitor)."""
+        return bool(self.notices or self.listed)
+
     def query_string(self) -> str:
         """The canonical permalink query for this state."""
         params = {}

@@ -242,9 +242,7 @@ def comparison(request: HttpRequest, code: str) -> HttpResponse:
     notices = choice.page.state.notices
     context = {"indicator": indicator, "notices": notices}
     context["main"] = comparison_main(request=request, choice=choice)
-    return _shared_unless_listed(
-        ignoring(render(request, "goals/comparison.html", context), notices), choice.page.state
-    )
+    return _answered(render(request, "goals/comparison.html", context), choice.page.state)
 
 
 @require_safe
@@ -273,11 +271,9 @@ def comparison_embed(request: HttpRequest, code: str) -> HttpResponse:
     context = {"figure": page.bar_figure, "chart_id": "chart-comparison", "table": page.bar_table}
     context |= {"title": page.bar_figure["layout"]["title"]["text"], "back_url": back}
     context |= {"description": page.bar_description, "notices": page.state.notices, "source": page.bar_source}
-    return _shared_unless_listed(
-        ignoring(render(request, "goals/embed.html", context), page.state.notices), page.state
-    )
+    return _answered(render(request, "goals/embed.html", context), page.state)
 
 
-def _shared_unless_listed(response: HttpResponse, state: ComparisonState) -> HttpResponse:
-    # A list of the visitor's own choosing is one of 2^98: answered, never stored (page_cache.for_this_visitor).
-    return for_this_visitor(response) if state.listed else response
+def _answered(response: HttpResponse, state: ComparisonState) -> HttpResponse:
+    """A comparison page, stored for others unless its address is a one-off (ComparisonState.one_off)."""
+    return for_this_visitor(response) if state.one_off else response
