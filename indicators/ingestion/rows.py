@@ -9,19 +9,20 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_EVEN, Context, Decimal, InvalidOperation
 
 import numpy as np
 
 from indicators.ingestion.errors import IngestionError, UnknownArea
-from indicators.jobindsats import AREA_HIERARCHY_KINDS, Cell, DataTable, is_country, is_unknown_area
+from indicators.jobindsats import AREA_HIERARCHY_KINDS, Column, DataTable, is_country, is_unknown_area
 from indicators.jobindsats.hierarchies import COUNTRY, area_name_key
 from indicators.periods import parse_period
 from municipalities.models import Area
 
 _FOUR_PLACES = Decimal("0.0001")
-# Observation.value is numeric(18, 4): at most 14 digits before the decimal point.
-_MAX_VALUE = Decimal(10) ** 14
+# Observation.value is numeric(18, 4): at most 14 digits before the decimal point. Quantizing to four places in
+# 18 digits of precision raises InvalidOperation for anything larger, so the range check costs nothing more.
+_STORABLE = Context(prec=18, rounding=ROUND_HALF_EVEN)
 TOTAL = ""  # the stored breakdown of a total ("i alt")
 
 
@@ -120,11 +121,10 @@ class PullBuilder:
         self._requested, self._provisional = set(requested), provisional
         self._period_index: dict[str, int] = {}
         self._breakdown_index: dict[str, int] = {}
-        # id(cell) → index into pull.values. The parser hands out one Cell per distinct text (parsing._parse_text
-        # caches them), so a value seen in an earlier reply is found by identity, without hashing its Decimal
-        # (slow). _cells keeps every such Cell alive, so no id is reused during the pull.
-        self._value_index: dict[int, int] = {}
-        self._cells: list[Cell] = []
+        # A measure's raw value as the replies had it ("1.234,5", 17, "..") → index into pull.values. Text hashes
+        # once and keeps its hash, so a value met in an earlier reply is found in C (map over the reply's distinct
+        # values), never read again; only values new to the pull are quantized and checked in Python.
+        self._value_index: dict[object, int] = {}
         self._parts: list[tuple[np.ndarray, ...]] = []
         self._chunk_keys: list[str] = []
 
@@ -202,32 +202,36 @@ class PullBuilder:
                 f"kolonner: {', '.join(map(repr, reply.measures)) or 'ingen'}. Bind indikatoren til det rigtige "
                 "mål igen."
             )
-        cells = [self._value(cell, reply, label) for cell in column.labels]
-        return np.array(cells, dtype=np.int64)[column.codes]
+        found = list(map(self._value_index.get, column.raw))
+        if None in found:
+            self._add_values(column, found, reply, label)
+        return np.array(found, dtype=np.int64)[column.codes]
 
-    def _value(self, cell: Cell, reply: DataTable, label: str) -> int:
-        """The index of the cell's (value, suppressed) in pull.values; a value too large to store fails the pull.
+    def _add_values(self, column: Column, found: list, reply: DataTable, label: str) -> None:
+        """Fill the gaps in found: each value new to the pull quantized to four places and added to pull.values.
 
-        Equal values read from different texts may get two indexes: finish() compares values, not indexes.
+        Equal values from different raw values ("1.000" and 1000) get two indexes: finish() compares values, not
+        indexes. A value too large to store fails the pull, named.
         """
-        index = self._value_index.get(id(cell))
-        if index is not None:
-            return index
-        value = None
-        if cell.value is not None:
-            try:
-                value = cell.value.quantize(_FOUR_PLACES)
-            except InvalidOperation:
-                value = _MAX_VALUE
-            if abs(value) >= _MAX_VALUE:
-                raise IngestionError(
-                    f"Værdien {cell.value} i kolonnen {label!r} i tabel {reply.table_id} er for stor til at "
-                    "gemme (højst 14 cifre før kommaet). Tjek at indikatoren er bundet til det rigtige mål."
-                )
-        index = self._value_index[id(cell)] = len(self.pull.values)
-        self.pull.values.append((value, cell.value is None or cell.suppressed))
-        self._cells.append(cell)
-        return index
+        new = [i for i, index in enumerate(found) if index is None]
+        cells = [column.labels[i] for i in new]
+        try:
+            values = [
+                None if c.value is None else c.value.quantize(_FOUR_PLACES, context=_STORABLE) for c in cells
+            ]
+        except InvalidOperation:
+            bad = next(c.value for c in cells if c.value is not None and not _storable(c.value))
+            raise IngestionError(
+                f"Værdien {bad} i kolonnen {label!r} i tabel {reply.table_id} er for stor til at gemme (højst 14 "
+                "cifre før kommaet). Tjek at indikatoren er bundet til det rigtige mål."
+            ) from None
+        first = len(self.pull.values)
+        self.pull.values.extend(zip(values, [c.value is None or c.suppressed for c in cells], strict=True))
+        for index, i in enumerate(new, start=first):
+            found[i] = index
+        self._value_index.update(
+            zip([column.raw[i] for i in new], range(first, len(self.pull.values)), strict=True)
+        )
 
     def finish(self) -> Pull:
         """The Pull with each (area, period, breakdown) once; the same key with two values fails, naming it."""
@@ -260,3 +264,12 @@ class PullBuilder:
         for key, rows in zip(self._chunk_keys, kept, strict=True):
             pull.digests[key][1] = rows
         return pull
+
+
+def _storable(value: Decimal) -> bool:
+    """Whether numeric(18, 4) holds the value once quantized (at most 14 digits before the decimal point)."""
+    try:
+        value.quantize(_FOUR_PLACES, context=_STORABLE)
+    except InvalidOperation:
+        return False
+    return True

@@ -90,7 +90,20 @@ def parse_value(raw: object, *, column: str = "") -> Cell:
     raise UnrecognisedValue(raw, column=column)
 
 
-@lru_cache(maxsize=65_536)
+def parse_values(raws: list, *, column: str = "") -> tuple[Cell, ...]:
+    """parse_value of each raw cell, in order; text cells are looked up in _parse_text's cache from C.
+
+    A column's distinct values come here (Column.of), a hundred thousand per pull: the loop over them is map()'s,
+    and only cells that are not text, or text that is no number, reach parse_value (which names what it refuses).
+    """
+    if set(map(type, raws)) <= {str}:
+        cells = tuple(map(_parse_text, raws))
+        if all(cells):  # a Cell is true; None is a text that is no number
+            return cells
+    return tuple(parse_value(raw, column=column) for raw in raws)
+
+
+@lru_cache(maxsize=131_072)
 def _parse_text(raw: str) -> Cell | None:
     """A string cell → Cell, or None when it is neither placeholder nor Danish number (cached: values repeat)."""
     text = raw.strip().replace("\u00a0", "")
@@ -329,7 +342,11 @@ def parse_data(
 
 
 def _cells(rows: list, width: int) -> np.ndarray | None:
-    """The rows as a 2-D array of their cells, copied by numpy in C; None unless every row is `width` cells."""
+    """The rows as a 2-D array of their cells, copied by numpy in C; None unless every row is `width` cells.
+
+    (Rejected: np.fromiter over the chained rows after checking their types and lengths, faster on a small reply
+    that sits in the CPU's cache, slower on a pull's replies: it walks the rows three times to numpy's two.)
+    """
     if not rows:
         return None
     try:
@@ -375,11 +392,25 @@ def _dimension_column(column: list, label: str, read: Callable[[object], str | N
 # Cell types a measure column may hold (API.md § Data). A column with anything else is read cell by cell so the
 # offending cell is named (and True is never taken for 1, which it equals).
 _CELL_TYPES = frozenset({str, int, float, type(None)})
+# Distinct values of these types alone mean every cell is of them: only a number can equal (and hide) a bool.
+_TEXT_TYPES = frozenset({str, type(None)})
 
 
-def _measure_column(column: list, label: str) -> Column:
-    """A measure column with every distinct value parsed once by parse_value."""
-    if not set(map(type, column)) <= _CELL_TYPES:
-        for raw in column:
-            parse_value(raw, column=label)
-    return Column.of(column, partial(parse_value, column=label))
+def _measure_column(column: list | np.ndarray, label: str) -> Column:
+    """A measure column with every distinct value parsed once (parse_values).
+
+    The cells' types are checked on the distinct values when those are text (what Jobindsats sends), else on every
+    cell: a bool hides among equal numbers once factorised, and an unhashable cell cannot be factorised at all.
+    """
+    read = partial(parse_values, column=label)
+    try:
+        parsed = Column.of(column, labels_of=read)
+    except (TypeError, UnrecognisedValue):  # named below, in the column's order
+        parsed = None
+    if parsed is None or not set(map(type, parsed.raw)) <= _TEXT_TYPES:
+        if not set(map(type, column)) <= _CELL_TYPES:
+            for raw in column:
+                parse_value(raw, column=label)
+        if parsed is None:
+            parsed = Column.of(column, labels_of=read)
+    return parsed

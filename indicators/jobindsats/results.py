@@ -164,28 +164,40 @@ class Column:
 
     codes: np.ndarray  # one integer per row
     labels: tuple
+    # The distinct values as the reply had them, labels[i] read from raw[i]: a reader that meets the same raw
+    # value in many replies (rows.PullBuilder, a measure's numbers) can look it up without reading it again.
+    raw: tuple = ()
 
     @classmethod
-    def of(cls, values: list | np.ndarray, label: Callable[[object], object] = str) -> Column:
+    def of(
+        cls,
+        values: list | np.ndarray,
+        label: Callable[[object], object] = str,
+        *,
+        labels_of: Callable[[list], tuple] | None = None,
+    ) -> Column:
         """Factorise a column's raw values (in C), then read each distinct value once with `label`.
+
+        labels_of, when given, reads all the distinct values in one call instead (parsing.parse_values).
 
         Equal values share a code (so do 1 and 1.0, which read alike); NaN never equals itself, so each NaN
         stays its own value and is refused by `label`. An object array (a column of a reply's rows) is
         factorised by pandas' hash table, several times faster than a dict; what that path would read
         differently (NaN, unhashable cells) is read from the list instead.
         """
+        read = labels_of or (lambda distinct: tuple(map(label, distinct)))
         if isinstance(values, np.ndarray):
-            column = cls._of_array(values, label)
+            column = cls._of_array(values, read)
             if column is not None:
                 return column
             values = values.tolist()
-        distinct = dict.fromkeys(values)
+        distinct = list(dict.fromkeys(values))
         index = dict(zip(distinct, range(len(distinct)), strict=True))
         codes = np.fromiter(map(index.__getitem__, values), dtype=np.intp, count=len(values))
-        return cls(codes=codes, labels=tuple(map(label, distinct)))
+        return cls(codes=codes, labels=tuple(read(distinct)), raw=tuple(distinct))
 
     @classmethod
-    def _of_array(cls, values: np.ndarray, label: Callable[[object], object]) -> Column | None:
+    def _of_array(cls, values: np.ndarray, read: Callable[[list], tuple]) -> Column | None:
         """Column.of by pandas.factorize; None where it would differ from the dict (a NaN, an unhashable cell)."""
         import pandas  # here: only ingestion needs it, not every process that imports the client's results
 
@@ -199,7 +211,9 @@ class Column:
                 return None
             codes[missing] = len(distinct)
             distinct = [*distinct.tolist(), None]
-        return cls(codes=codes, labels=tuple(map(label, distinct)))
+        else:
+            distinct = distinct.tolist()
+        return cls(codes=codes, labels=tuple(read(distinct)), raw=tuple(distinct))
 
     def values(self) -> list:
         """The label of every row (for small replies and tests; ingestion works on the codes)."""

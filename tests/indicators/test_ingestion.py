@@ -459,6 +459,32 @@ def test_value_too_large_to_store_fails_naming_it(fake, indicator):
     assert_failed_with_nothing_written(indicator, "data")
 
 
+@pytest.mark.parametrize(
+    ("raw", "stored"),
+    [
+        (Decimal("99999999999999.9999"), Decimal("99999999999999.9999")),  # the largest numeric(18, 4) holds
+        (Decimal("-99999999999999.9999"), Decimal("-99999999999999.9999")),
+        (Decimal("2.00005"), Decimal("2.0000")),  # four places, half to even
+        (Decimal("2.00015"), Decimal("2.0002")),
+    ],
+)
+def test_values_are_kept_to_four_places_up_to_the_largest_storable(fake, indicator, raw, stored):
+    fake.value = lambda area, period, breakdown, measure: raw
+
+    pull = fetch(indicator=indicator, client=fake)
+
+    assert {number for number, _suppressed in pull.values} == {stored}
+
+
+def test_value_that_rounds_past_the_largest_storable_fails_naming_it(fake, indicator):
+    fake.value = lambda area, period, breakdown, measure: Decimal("99999999999999.99995")
+
+    with pytest.raises(IngestionError, match=r"99999999999999\.99995 .*for stor til at gemme"):
+        ingest_indicator(indicator=indicator, client=fake)
+
+    assert_failed_with_nothing_written(indicator, "data")
+
+
 def test_hele_landet_in_several_hierarchy_replies_is_stored_once_per_period(reference_data):
     rar_names = list(Area.objects.filter(kind=Area.Kind.RAR).values_list("name", flat=True))
     fake = FakeJobindsats(periods=months(2024, "2024M02"), rar_areas=rar_names)

@@ -200,6 +200,8 @@ def test_parse_data_names_an_unrecognised_cell_and_its_column():
     [
         (["12", float("nan")], "nan"),  # only the standard library's decoding lets NaN through
         ([1, True], "True"),  # True equals 1: it must not be read as the 1 before it
+        (["12", True], "True"),  # among text, where the distinct values alone are checked
+        (["12", "..", "tolv", "12"], "tolv"),  # text that is no number among numbers
         (["12", {"a": 1}], "{'a': 1}"),  # unhashable
         (["12", [1, 2]], r"\[1, 2\]"),
     ],
@@ -241,6 +243,9 @@ def test_a_column_read_from_an_array_of_the_rows_is_the_column_read_from_a_list(
     assert from_array.values() == from_list.values()
     assert len(set(from_array.labels)) == len(from_array.labels)
     assert len(from_array.labels) == len(from_list.labels)
+    # Each label is read from the raw value beside it (ingestion looks values up by their raw form).
+    assert from_array.labels == tuple(map(repr, from_array.raw))
+    assert from_list.labels == tuple(map(repr, from_list.raw))
 
 
 def test_parse_catalogue_reads_subjects_groups_tables_and_keeps_raw_dates():
