@@ -49,12 +49,25 @@ def test_app_services_start_after_the_one_shot_migration(compose):
 def test_web_worker_database_and_redis_have_healthchecks_and_the_proxy_waits_for_web(compose):
     services = compose["services"]
 
-    for name in ("web", "worker", "db", "redis"):
+    for name in ("web", "worker", "db", "redis", "cache"):
         assert services[name]["healthcheck"]["test"], name
     assert "/healthz" in " ".join(services["web"]["healthcheck"]["test"])
     assert services["proxy"]["depends_on"]["web"] == {"condition": "service_healthy"}
     assert "ports" not in services["web"]  # only the TLS proxy is reachable from outside
     assert "reverse_proxy web:8000" in (ROOT / "deploy" / "Caddyfile").read_text()
+
+
+def test_page_cache_has_its_own_bounded_redis_apart_from_the_broker(compose):
+    services = compose["services"]
+    lines = (ROOT / ".env.example").read_text().splitlines()
+    env = dict(line.split("=", 1) for line in lines if line and not line.startswith("#"))
+    cache = services["cache"]["command"]
+
+    assert env["CACHE_URL"].startswith("redis://cache:") and env["CELERY_BROKER_URL"].startswith("redis://redis:")
+    assert "--maxmemory " in cache and "--maxmemory-policy allkeys-lru" in cache  # full: old pages go, not tasks
+    assert "--appendonly yes" in services["redis"]["command"]  # queued pulls survive a restart; pages need not
+    for name in APP_SERVICES:
+        assert services[name]["depends_on"]["cache"] == {"condition": "service_healthy"}, name
 
 
 def test_compose_file_validates_with_docker_compose(tmp_path):
