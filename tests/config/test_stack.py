@@ -63,9 +63,15 @@ def test_page_cache_has_its_own_bounded_redis_apart_from_the_broker(compose):
     env = dict(line.split("=", 1) for line in lines if line and not line.startswith("#"))
     cache = services["cache"]["command"]
 
-    assert env["CACHE_URL"].startswith("redis://cache:") and env["CELERY_BROKER_URL"].startswith("redis://redis:")
-    assert "--maxmemory " in cache and "--maxmemory-policy allkeys-lru" in cache  # full: old pages go, not tasks
-    assert "--appendonly yes" in services["redis"]["command"]  # queued pulls survive a restart; pages need not
+    assert env["CACHE_URL"].startswith("redis://cache:") and env["CELERY_BROKER_URL"].startswith(
+        "redis://redis:"
+    )
+    assert (
+        "--maxmemory " in cache and "--maxmemory-policy allkeys-lru" in cache
+    )  # full: old pages go, not tasks
+    assert (
+        "--appendonly yes" in services["redis"]["command"]
+    )  # queued pulls survive a restart; pages need not
     for name in APP_SERVICES:
         assert services[name]["depends_on"]["cache"] == {"condition": "service_healthy"}, name
 
