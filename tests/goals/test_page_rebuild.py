@@ -233,7 +233,7 @@ def test_cache_url_puts_the_page_cache_on_redis_and_without_it_each_process_keep
             [sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=True
         ).stdout.strip()
 
-    assert backend(CACHE_URL="redis://127.0.0.1:6379/3") == "django.core.cache.backends.redis.RedisCache"
+    assert backend(CACHE_URL="redis://127.0.0.1:6379/3") == "config.cache.RedisCache"
     assert backend() == "django.core.cache.backends.locmem.LocMemCache"
 
 
@@ -248,7 +248,7 @@ def redis_cache(settings):
         pytest.skip(message)
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "config.cache.RedisCache",
             "LOCATION": TEST_REDIS_URL,
             "KEY_PREFIX": "maaltavlen-test",
         }
