@@ -312,10 +312,8 @@ def parse_data(
     columns = [str(label) for label in _require_list(_require(payload, "columns", where), where)]
     keys = column_keys(columns, measure_labels=measure_labels)
     rows = _require_list(_require(payload, "rows", where), where)
-    cells = _cells(rows, len(columns))
-    if cells is not None:
-        values = [cells[:, i] for i in range(len(columns))]
-    else:  # no rows, or a row of another shape (named by _check_row_shapes)
+    values = _columns(rows, len(columns))
+    if values is None:  # no rows, or a row of another shape (named by _check_row_shapes)
         _check_row_shapes(table_id, rows, len(columns))
         # Transposed with C-level itemgetters: one list per column.
         values = [list(map(itemgetter(i), rows)) for i in range(len(columns))]
@@ -341,20 +339,24 @@ def parse_data(
     )
 
 
-def _cells(rows: list, width: int) -> np.ndarray | None:
-    """The rows as a 2-D array of their cells, copied by numpy in C; None unless every row is `width` cells.
+def _columns(rows: list, width: int) -> list[np.ndarray] | None:
+    """Each column of the rows as an object array, transposed and copied in C; None unless every row is a list of
+    `width` cells.
 
-    (Rejected: np.fromiter over the chained rows after checking their types and lengths, faster on a small reply
-    that sits in the CPU's cache, slower on a pull's replies: it walks the rows three times to numpy's two.)
+    zip() transposes the rows into one tuple per column and np.fromiter copies each (never unpacking a cell that
+    is itself a list). (Rejected, measured on a pull's replies: np.array(rows) sliced by column, which discovers
+    the shape cell by cell, and np.fromiter over the chained rows after checking their lengths, which walks the
+    rows three times.)
     """
-    if not rows:
+    if not rows or set(map(type, rows)) != {list}:
         return None
     try:
-        cells = np.array(rows, dtype=object)
-    except ValueError:
+        columns = list(zip(*rows, strict=True))
+    except ValueError:  # a row of another length
         return None
-    # A row of another length, or rows that are not lists, give another shape (numpy does not unpack a str).
-    return cells if cells.shape == (len(rows), width) else None
+    if len(columns) != width:
+        return None
+    return [np.fromiter(column, dtype=object, count=len(column)) for column in columns]
 
 
 def _check_row_shapes(table_id: str, rows: list, width: int) -> None:
