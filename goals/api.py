@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from hashlib import sha256
 
 import orjson
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.http import require_GET
@@ -24,8 +23,6 @@ DEFAULT_PAGE_SIZE = 100
 MAX_PAGE_SIZE = 1000
 # A count is kept per data version (a pull changes it), and at most this long for what no version tracks.
 COUNT_CACHE_SECONDS = 600
-# How long a process keeps its own copy of a kept count or names (see _recall).
-NEARBY_SECONDS = 60
 
 
 class BadRequest(ValueError):
@@ -58,25 +55,15 @@ def _count_key(version: str, filters: str) -> str:
     return "api-count:" + sha256(f"{version}|{filters}".encode()).hexdigest()
 
 
-# This process's copies of what the shared cache keeps for the API (counts, names), by key: a page then costs no
-# round trip to Redis. Every key names its data version, so a copy is never read under another one; a copy lasts
-# NEARBY_SECONDS, so what no version tracks (an area renamed) shows here at most that much later than elsewhere.
-_nearby: dict[str, tuple[float, object]] = {}
-
-
 def _recall(keys: list[str]) -> dict[str, object]:
-    """What is kept under these keys: this process's copy, else the shared cache's (one round trip for all)."""
-    now = time.monotonic()
-    found = {}
-    for key in keys:
-        copy = _nearby.get(key)
-        if copy is not None and copy[0] > now:
-            found[key] = copy[1]
+    """What is kept under these keys: this process's copy (the "local" cache, settings.CACHES), else the shared
+    cache's (one round trip for all). Every key names its data version, so a copy is never read under another."""
+    nearby = caches["local"]
+    found = nearby.get_many(keys)
     missing = [key for key in keys if key not in found]
     if missing:
         shared = cache.get_many(missing)
-        for key, value in shared.items():
-            _keep_nearby(key, value, now)
+        nearby.set_many(shared)
         found |= shared
     return found
 
@@ -84,13 +71,7 @@ def _recall(keys: list[str]) -> dict[str, object]:
 def _keep(key: str, value: object) -> None:
     """Keep the value in the shared cache for every process, and a copy in this one."""
     cache.set(key, value, COUNT_CACHE_SECONDS)
-    _keep_nearby(key, value, time.monotonic())
-
-
-def _keep_nearby(key: str, value: object, now: float) -> None:
-    if len(_nearby) >= 1000:  # every key of a past data version is dead: start afresh rather than grow
-        _nearby.clear()
-    _nearby[key] = (now + NEARBY_SECONDS, value)
+    caches["local"].set(key, value)
 
 
 def _count(key: str, kept: int | None, count: Callable[[], int]) -> int:
