@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from functools import wraps
 from hashlib import sha256
 
 import orjson
@@ -86,11 +87,6 @@ def _count(key: str, kept: int | None, count: Callable[[], int]) -> int:
     return kept
 
 
-def _cached_count(request: HttpRequest, queryset: QuerySet, filters: str) -> int:
-    key = _count_key(version_of(request), filters)
-    return _count(key, _recall([key]).get(key), queryset.count)
-
-
 def _paginate(
     request: HttpRequest, rows: Callable[[int, int], list], count: Callable[[], int]
 ) -> tuple[list, dict]:
@@ -118,20 +114,29 @@ def _paginate(
     return items, envelope
 
 
+def _paginate_queryset(request: HttpRequest, queryset: QuerySet, filters: str) -> tuple[list, dict]:
+    """One page of the queryset and its envelope; its count kept under `filters`, which names its rows."""
+
+    def count() -> int:
+        key = _count_key(version_of(request), filters)
+        return _count(key, _recall([key]).get(key), queryset.count)
+
+    return _paginate(request, lambda start, stop: list(queryset[start:stop]), count)
+
+
 def _json(*params: str):
     """Turn BadRequest into a 400 with its message; every response is JSON; cached by the query `params` only."""
     return lambda handler: _json_view(handler, params)
 
 
 def _json_view(handler, params: tuple[str, ...]):
+    @wraps(handler)
     def wrapped(request: HttpRequest) -> HttpResponse:
         try:
             return handler(request)
         except BadRequest as exc:
             return _error(str(exc))
 
-    wrapped.__name__ = handler.__name__
-    wrapped.__doc__ = handler.__doc__
     return require_GET(cached_page(params=params)(wrapped))
 
 
@@ -139,11 +144,7 @@ def _json_view(handler, params: tuple[str, ...]):
 def indicators(request: HttpRequest) -> HttpResponse:
     """GET /api/indicators/: every indicator definition."""
     queryset = Indicator.objects.select_related("table", "base_indicator", "municipality").order_by("code")
-    items, envelope = _paginate(
-        request,
-        lambda start, stop: list(queryset[start:stop]),
-        lambda: _cached_count(request, queryset, "indicators"),
-    )
+    items, envelope = _paginate_queryset(request, queryset, "indicators")
     envelope["results"] = [
         {
             "code": i.code,
@@ -174,11 +175,7 @@ def areas(request: HttpRequest) -> HttpResponse:
         if kind not in Area.Kind.values:
             raise BadRequest(f"kind must be one of {', '.join(Area.Kind.values)}")
         queryset = queryset.filter(kind=kind)
-    items, envelope = _paginate(
-        request,
-        lambda start, stop: list(queryset[start:stop]),
-        lambda: _cached_count(request, queryset, f"areas|{kind!r}"),
-    )
+    items, envelope = _paginate_queryset(request, queryset, f"areas|{kind!r}")
     envelope["results"] = [
         {
             "slug": a.slug,
