@@ -86,3 +86,12 @@ def _default_language():
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
+def _no_local_copies():
+    """Each test starts with nothing in this process's "local" cache (settings.CACHES): the database is emptied
+    between tests, and a copy kept under the same data version by an earlier test would otherwise answer."""
+    from django.core.cache import caches
+
+    caches["local"].clear()

@@ -237,6 +237,18 @@ def test_cache_url_puts_the_page_cache_on_redis_and_without_it_each_process_keep
     assert backend() == "django.core.cache.backends.locmem.LocMemCache"
 
 
+@pytest.mark.parametrize("cache_url", ["", "redis://127.0.0.1:6379/3"])
+def test_every_configuration_keeps_a_process_s_own_copies_a_minute_apart_from_the_shared_cache(cache_url):
+    probe = (
+        "import django; django.setup(); from django.conf import settings; local = settings.CACHES['local'];"
+        "print(local['BACKEND'], local['TIMEOUT'], local['LOCATION'] != settings.CACHES['default'].get('LOCATION'))"
+    )
+    env = {**os.environ, "DEBUG": "1", "CACHE_URL": cache_url}
+    found = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=True)
+
+    assert found.stdout.split() == ["django.core.cache.backends.locmem.LocMemCache", "60", "True"]
+
+
 @pytest.fixture
 def redis_cache(settings):
     try:
@@ -246,7 +258,7 @@ def redis_cache(settings):
         if REQUIRE_SERVICES:
             pytest.fail(message)
         pytest.skip(message)
-    settings.CACHES = {
+    settings.CACHES = settings.CACHES | {
         "default": {
             "BACKEND": "config.cache.RedisCache",
             "LOCATION": TEST_REDIS_URL,
