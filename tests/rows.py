@@ -58,6 +58,8 @@ def write_rows(added: Rows) -> None:
             )
 
 
+# The builds kept in the running test (their rows carry the first build's ids).
+KEPT_HERE = pytest.StashKey[set[str]]()
 # name → (the row counts of the tables the build reads, when it first ran; the rows it added then)
 _kept: dict[str, tuple[dict, Rows]] = {}
 
@@ -81,7 +83,7 @@ def build_once(
     time, and the build it builds on (`on`) was itself kept in this test, so the rows it points at have the same
     ids. Otherwise build() runs. With first_from_empty, the rows are kept only from a build on empty tables.
     """
-    kept_here = request.node.__dict__.setdefault("kept_builds", set())
+    kept_here = request.node.stash.setdefault(KEPT_HERE, set())
     if on is not None and on not in kept_here:
         build()
         return
