@@ -52,6 +52,7 @@ def test_after_a_pull_the_first_visitor_gets_a_ready_page(
     client,
     share_data,
     served_site,
+    randers_pages,
     monkeypatch,
     django_capture_on_commit_callbacks,
     django_assert_num_queries,
@@ -68,6 +69,19 @@ def test_after_a_pull_the_first_visitor_gets_a_ready_page(
 
     assert [r.status_code for r in (status, english, comparison, embed)] == [200] * 4
     assert "Demodata" in status.content.decode() and '<html lang="en">' in english.content.decode()
+
+
+def test_after_a_pull_every_default_page_is_rebuilt(
+    share_data, served_site, monkeypatch, django_capture_on_commit_callbacks
+):
+    rebuilt = []
+    monkeypatch.setattr(page_rebuild, "rebuild", lambda *, paths: rebuilt.extend(paths) or len(paths))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        finish_a_pull()
+
+    # Building all of them takes minutes; the tests above build Randers' and one comparison's.
+    assert rebuilt == page_rebuild.default_paths() and len(rebuilt) > 4 * 98
 
 
 def test_after_a_pull_the_chart_of_all_years_is_ready_too(
