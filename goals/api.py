@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from functools import wraps
 from hashlib import sha256
 
 import orjson
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.http import require_GET
@@ -24,8 +24,6 @@ DEFAULT_PAGE_SIZE = 100
 MAX_PAGE_SIZE = 1000
 # A count is kept per data version (a pull changes it), and at most this long for what no version tracks.
 COUNT_CACHE_SECONDS = 600
-# How long a process keeps its own copy of a kept count or names (see _recall).
-NEARBY_SECONDS = 60
 
 
 class BadRequest(ValueError):
@@ -58,25 +56,15 @@ def _count_key(version: str, filters: str) -> str:
     return "api-count:" + sha256(f"{version}|{filters}".encode()).hexdigest()
 
 
-# This process's copies of what the shared cache keeps for the API (counts, names), by key: a page then costs no
-# round trip to Redis. Every key names its data version, so a copy is never read under another one; a copy lasts
-# NEARBY_SECONDS, so what no version tracks (an area renamed) shows here at most that much later than elsewhere.
-_nearby: dict[str, tuple[float, object]] = {}
-
-
 def _recall(keys: list[str]) -> dict[str, object]:
-    """What is kept under these keys: this process's copy, else the shared cache's (one round trip for all)."""
-    now = time.monotonic()
-    found = {}
-    for key in keys:
-        copy = _nearby.get(key)
-        if copy is not None and copy[0] > now:
-            found[key] = copy[1]
+    """What is kept under these keys: this process's copy (the "local" cache, settings.CACHES), else the shared
+    cache's (one round trip for all). Every key names its data version, so a copy is never read under another."""
+    nearby = caches["local"]
+    found = nearby.get_many(keys)
     missing = [key for key in keys if key not in found]
     if missing:
         shared = cache.get_many(missing)
-        for key, value in shared.items():
-            _keep_nearby(key, value, now)
+        nearby.set_many(shared)
         found |= shared
     return found
 
@@ -84,13 +72,7 @@ def _recall(keys: list[str]) -> dict[str, object]:
 def _keep(key: str, value: object) -> None:
     """Keep the value in the shared cache for every process, and a copy in this one."""
     cache.set(key, value, COUNT_CACHE_SECONDS)
-    _keep_nearby(key, value, time.monotonic())
-
-
-def _keep_nearby(key: str, value: object, now: float) -> None:
-    if len(_nearby) >= 1000:  # every key of a past data version is dead: start afresh rather than grow
-        _nearby.clear()
-    _nearby[key] = (now + NEARBY_SECONDS, value)
+    caches["local"].set(key, value)
 
 
 def _count(key: str, kept: int | None, count: Callable[[], int]) -> int:
@@ -103,11 +85,6 @@ def _count(key: str, kept: int | None, count: Callable[[], int]) -> int:
         kept = count()
         _keep(key, kept)
     return kept
-
-
-def _cached_count(request: HttpRequest, queryset: QuerySet, filters: str) -> int:
-    key = _count_key(version_of(request), filters)
-    return _count(key, _recall([key]).get(key), queryset.count)
 
 
 def _paginate(
@@ -137,20 +114,29 @@ def _paginate(
     return items, envelope
 
 
+def _paginate_queryset(request: HttpRequest, queryset: QuerySet, filters: str) -> tuple[list, dict]:
+    """One page of the queryset and its envelope; its count kept under `filters`, which names its rows."""
+
+    def count() -> int:
+        key = _count_key(version_of(request), filters)
+        return _count(key, _recall([key]).get(key), queryset.count)
+
+    return _paginate(request, lambda start, stop: list(queryset[start:stop]), count)
+
+
 def _json(*params: str):
     """Turn BadRequest into a 400 with its message; every response is JSON; cached by the query `params` only."""
     return lambda handler: _json_view(handler, params)
 
 
 def _json_view(handler, params: tuple[str, ...]):
+    @wraps(handler)
     def wrapped(request: HttpRequest) -> HttpResponse:
         try:
             return handler(request)
         except BadRequest as exc:
             return _error(str(exc))
 
-    wrapped.__name__ = handler.__name__
-    wrapped.__doc__ = handler.__doc__
     return require_GET(cached_page(params=params)(wrapped))
 
 
@@ -158,11 +144,7 @@ def _json_view(handler, params: tuple[str, ...]):
 def indicators(request: HttpRequest) -> HttpResponse:
     """GET /api/indicators/: every indicator definition."""
     queryset = Indicator.objects.select_related("table", "base_indicator", "municipality").order_by("code")
-    items, envelope = _paginate(
-        request,
-        lambda start, stop: list(queryset[start:stop]),
-        lambda: _cached_count(request, queryset, "indicators"),
-    )
+    items, envelope = _paginate_queryset(request, queryset, "indicators")
     envelope["results"] = [
         {
             "code": i.code,
@@ -193,11 +175,7 @@ def areas(request: HttpRequest) -> HttpResponse:
         if kind not in Area.Kind.values:
             raise BadRequest(f"kind must be one of {', '.join(Area.Kind.values)}")
         queryset = queryset.filter(kind=kind)
-    items, envelope = _paginate(
-        request,
-        lambda start, stop: list(queryset[start:stop]),
-        lambda: _cached_count(request, queryset, f"areas|{kind!r}"),
-    )
+    items, envelope = _paginate_queryset(request, queryset, f"areas|{kind!r}")
     envelope["results"] = [
         {
             "slug": a.slug,

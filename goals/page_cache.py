@@ -241,10 +241,10 @@ def _personal(request: HttpRequest) -> bool:
 
 
 def _never_stored(response: HttpResponse) -> bool:
-    # A view that marked its page personal (a draft plan shown to its municipality's users) is shared with nobody,
-    # nor is a page that said part of its address was ignored (ignoring()).
+    # A view that marked its page personal (a draft plan shown to its municipality's users) is shared with nobody.
+    # (A page for one visitor alone, for_this_visitor(), never comes this far: cached_page answers it first.)
     cache_control = response.get("Cache-Control", "")
-    return "private" in cache_control or "no-store" in cache_control or getattr(response, IGNORED, False)
+    return "private" in cache_control or "no-store" in cache_control
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ from django.utils.html import format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
-from goals.models import GoalSet
+from goals.models import GoalSet, Plan
 from goals.page_cache import keeping, kept, kept_for, part_context, site_context, site_origin
 from goals.pages import without_own_goals
 from goals.progress import rule_text
@@ -105,10 +105,15 @@ MAIN_TEMPLATE = "goals/includes/municipality_main.html"
 
 @dataclass(frozen=True)
 class StatusMain:
-    """The status page's main part (all but the site's frame) as HTML, and whether it shows a draft plan."""
+    """The status page's main part (all but the site's frame) as HTML, and the plan it shows."""
 
     html: str
-    draft: bool
+    plan: Plan | None
+
+    @property
+    def draft(self) -> bool:
+        """Whether it shows a plan not yet adopted (only ever to the municipality's own users)."""
+        return self.plan is not None and self.plan.status != Plan.Status.ADOPTED
 
 
 def status_main(
@@ -130,9 +135,7 @@ def status_main(
         "switch_year": page.goal_set.year,
         "goal_sections": sections,
     } | part_context(request)
-    html = render_to_string(MAIN_TEMPLATE, context)
-    draft = page.plan is not None and page.plan.status != page.plan.Status.ADOPTED
-    return StatusMain(html=html, draft=draft)
+    return StatusMain(html=render_to_string(MAIN_TEMPLATE, context), plan=page.plan)
 
 
 def public_status_main(

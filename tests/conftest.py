@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 
 from tests.parallel import DatabaseOrderScheduling, port_for_this_worker, redis_url_for_this_worker
+from tests.rows import build_once
 
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
 CHROMIUM = Path("/usr/bin/chromium")
@@ -50,11 +51,25 @@ def compiled_translations() -> None:
 
 
 @pytest.fixture
-def reference_data(db):
-    """Areas, ministerial indicators and the 2022–2024 goals, loaded the way `make run` loads them."""
+def reference_data(db, request):
+    """Areas, ministerial indicators and the 2022–2024 goals, loaded the way `make run` loads them.
+
+    The command runs for the first test of a worker; each later test that starts without any of that data gets
+    the same rows written back (tests/rows.py), in a fraction of the command's second or two.
+    """
     from django.core.management import call_command
 
-    call_command("load_reference_data", verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
+    from goals.models import Goal, GoalSet
+    from indicators.models import Indicator
+    from municipalities.models import Area, RarMembership
+
+    build_once(
+        request,
+        "reference_data",
+        lambda: call_command("load_reference_data", verbosity=0, stdout=open(os.devnull, "w")),  # noqa: SIM115
+        reads=(Area, RarMembership, Indicator, GoalSet, Goal),  # all the command reads
+        first_from_empty=True,
+    )
 
 
 @pytest.fixture
@@ -86,3 +101,12 @@ def _default_language():
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
+def _no_local_copies():
+    """Each test starts with nothing in this process's "local" cache (settings.CACHES): the database is emptied
+    between tests, and a copy kept under the same data version by an earlier test would otherwise answer."""
+    from django.core.cache import caches
+
+    caches["local"].clear()

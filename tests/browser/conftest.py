@@ -20,6 +20,7 @@ from playwright.sync_api import Browser, Page, sync_playwright
 
 from indicators.management.commands.vendor_plotly import BUNDLE_PATH
 from tests.conftest import CHROMIUM
+from tests.rows import Rows, primary_keys, rows_added_since, write_rows
 
 CHROMIUM_ARGS = [
     "--headless",
@@ -119,59 +120,14 @@ def dashboard_data(transactional_db, live_server) -> None:
     global _dashboard_rows
     cache.clear()  # the rows come back with the same ids and dates: nothing cached for an earlier test may show
     if _dashboard_rows is None:
-        before = _primary_keys()
+        before = primary_keys()
         _build_dashboard_data()
-        _dashboard_rows = _rows_added_since(before)
+        _dashboard_rows = rows_added_since(before)
     else:
-        _write_rows(_dashboard_rows)
+        write_rows(_dashboard_rows)
 
 
-_dashboard_rows: list[tuple] | None = None
-# Remade by Django after every emptying of the tables, with new ids: never written back.
-_REMADE = {"contenttypes.contenttype", "auth.permission"}
-
-
-def _snapshot_models() -> list:
-    from django.apps import apps
-
-    return [m for m in apps.get_models(include_auto_created=True) if m._meta.label_lower not in _REMADE]
-
-
-def _primary_keys() -> dict:
-    return {model: set(model._base_manager.values_list("pk", flat=True)) for model in _snapshot_models()}
-
-
-def _rows_added_since(before: dict) -> list[tuple]:
-    """(model, columns, rows as the database takes them) for every row added since `before`."""
-    from django.db import connection
-
-    added = []
-    for model, keys in before.items():
-        fields = model._meta.concrete_fields
-        rows = [
-            tuple(field.get_db_prep_save(value, connection) for field, value in zip(fields, row, strict=True))
-            for row in model._base_manager.exclude(pk__in=keys).values_list(*(f.attname for f in fields))
-        ]
-        if rows:
-            assert not any(
-                f.related_model and f.related_model._meta.label_lower in _REMADE for f in fields
-            ), f"{model._meta.label} points at rows Django remakes with new ids"
-            added.append((model._meta.db_table, [f.column for f in fields], rows))
-    return added
-
-
-def _write_rows(added: list[tuple]) -> None:
-    """Insert the rows again in one transaction (foreign keys are checked at its end)."""
-    from django.db import connection, transaction
-
-    quote = connection.ops.quote_name
-    with transaction.atomic(), connection.cursor() as cursor:
-        for table, columns, rows in added:
-            cursor.executemany(
-                f"INSERT INTO {quote(table)} ({', '.join(map(quote, columns))}) "  # noqa: S608 - model tables
-                f"VALUES ({', '.join(['%s'] * len(columns))})",
-                rows,
-            )
+_dashboard_rows: Rows | None = None
 
 
 def _build_dashboard_data() -> None:

@@ -8,6 +8,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from tests.rows import build_once
+
 FETCHED = datetime(2025, 1, 10, 7, 0, tzinfo=ZoneInfo("Europe/Copenhagen"))
 
 
@@ -58,8 +60,20 @@ def danish_by_default():
 
 
 @pytest.fixture
-def demo_plans(reference_data):
-    """Adopted 2023 and 2024 plans for Randers: local texts for every goal, targets for goals 2 and 3."""
+def demo_plans(reference_data, request):
+    """Adopted 2023 and 2024 plans for Randers: local texts for every goal, targets for goals 2 and 3.
+
+    Built for the first test of a worker, written back for later ones (tests/rows.py).
+    """
+    from goals.models import Goal, GoalSet, Plan, PlanGoal, Target
+    from indicators.models import Indicator
+    from municipalities.models import Area
+
+    reads = (Area, Indicator, GoalSet, Goal, Goal.indicators.through, Plan, PlanGoal, Target)
+    build_once(request, "demo_plans", _build_demo_plans, reads=reads, on="reference_data")
+
+
+def _build_demo_plans() -> None:
     from goals.models import Goal, Plan, PlanGoal, Target
     from municipalities.models import Area
 
@@ -93,8 +107,21 @@ def demo_plans(reference_data):
 
 
 @pytest.fixture
-def share_data(demo_plans):
-    """MM17 share, 2022–2024, every municipality and the country; MM17 count for Randers and the country."""
+def share_data(demo_plans, request):
+    """MM17 share, 2022–2024, every municipality and the country; MM17 count for Randers and the country.
+
+    Built for the first test of a worker, written back for later ones (tests/rows.py).
+    """
+    from indicators.models import Indicator, Observation
+    from municipalities.models import Area
+
+    build_once(
+        request, "share_data", _build_share_data, reads=(Area, Indicator, Observation), on="reference_data"
+    )
+    return Indicator.objects.get(code="mm17-andel-opkvalificering")
+
+
+def _build_share_data() -> None:
     from indicators.models import Indicator
     from municipalities.models import Area
 
@@ -104,7 +131,6 @@ def share_data(demo_plans):
     build_observations(share, areas, monthly_periods(2022, 2024), share_value)
     randers_and_country = [a for a in areas if a.slug == "randers" or a.kind == "country"]
     build_observations(count, randers_and_country, monthly_periods(2022, 2024), lambda a, i: Decimal(100 + i))
-    return share
 
 
 @pytest.fixture

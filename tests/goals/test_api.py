@@ -306,3 +306,36 @@ def test_a_page_reads_the_kept_names_and_count_without_asking_the_shared_cache_a
 
     assert data["count"] == 36 and len(data["results"]) == 10
     assert asked == []
+
+
+def test_a_process_keeps_its_copy_of_the_names_and_count_for_a_minute(
+    client, share_data, settings, monkeypatch
+):
+    import time
+    from types import SimpleNamespace
+
+    from django.core.cache import cache
+    from django.core.cache.backends import locmem
+
+    from goals import api
+
+    settings.PAGE_CACHE_SECONDS = 0
+    params = {"indicator": share_data.code, "area": "randers"}
+    client.get("/api/observations/", params)  # keeps the names and the count, here and in the shared cache
+    asked = []
+
+    class Watched:
+        def __getattr__(self, name):
+            asked.append(name)
+            return getattr(cache, name)
+
+    monkeypatch.setattr(api, "cache", Watched())
+
+    def shared_cache_asked_after(seconds: int) -> list[str]:
+        monkeypatch.setattr(locmem, "time", SimpleNamespace(time=lambda: time.time() + seconds))
+        asked.clear()
+        assert client.get("/api/observations/", params | {"page": 2, "page_size": 10}).json()["count"] == 36
+        return list(asked)
+
+    assert shared_cache_asked_after(59) == []
+    assert shared_cache_asked_after(61) == ["get_many"]

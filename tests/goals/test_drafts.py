@@ -79,3 +79,12 @@ def test_an_adopted_plan_is_still_cached_for_visitors(
         again = client.get(URL, {"aar": "2024"})
 
     assert "plan for mål 2." in again.content.decode()
+
+
+@pytest.mark.parametrize(("status", "draft"), [("draft", True), ("adopted", False), (None, False)])
+def test_a_status_page_s_main_part_is_a_draft_while_it_shows_a_plan_not_adopted(status, draft):
+    from goals.status_data import StatusMain
+
+    plan = Plan(status=status) if status else None
+
+    assert StatusMain(html="", plan=plan).draft is draft

@@ -462,3 +462,49 @@ def test_a_page_for_one_visitors_made_up_address_is_compressed_at_the_fastest_le
     assert made_up["Content-Encoding"] == "gzip" and made_up.content[8] == 4
     assert gzip.decompress(made_up.content) == plain.content
     assert "Accept-Encoding" in made_up["Vary"] and made_up.content[8] != stored.content[8]
+
+
+@pytest.mark.postgres
+def test_the_data_version_reads_runs_and_local_values_by_index_after_years_of_them(randers, admin_user):
+    from datetime import timedelta
+
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from goals.page_cache import _version_sql
+    from indicators.models import IngestionRun, LocalValue
+    from tests.goals.local_data import local_indicator
+
+    # A year of daily pulls of 27 indicators, and years of local values: the version is read on every visit.
+    now = timezone.now()
+    IngestionRun.objects.bulk_create(
+        IngestionRun(
+            started_at=now - timedelta(hours=n), finished_at=now - timedelta(hours=n), status="succeeded"
+        )
+        for n in range(10_000)
+    )
+    indicator = local_indicator("lokal-sagsbehandling", municipality=randers)
+    LocalValue.objects.bulk_create(
+        LocalValue(
+            indicator=indicator,
+            area=randers,
+            period=str(1000 + n),
+            period_start=now.date(),
+            value=n,
+            status=LocalValue.Status.APPROVED,
+            entered_by=admin_user,
+            entered_at=now,
+            decided_by=admin_user,
+            decided_at=now - timedelta(hours=n),
+        )
+        for n in range(1_000)
+    )
+    with transaction.atomic(), connection.cursor() as cursor:
+        # Statistics as after the tables have filled; the planner is left free to choose a sequential scan.
+        cursor.execute("ANALYZE indicators_ingestionrun")
+        cursor.execute("ANALYZE indicators_localvalue")
+        cursor.execute(f"EXPLAIN {_version_sql()}")
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+
+    assert "Seq Scan" not in plan, plan
+    assert "run_finished_idx" in plan and "localvalue_decided_idx" in plan, plan

@@ -52,6 +52,7 @@ def test_after_a_pull_the_first_visitor_gets_a_ready_page(
     client,
     share_data,
     served_site,
+    randers_pages,
     monkeypatch,
     django_capture_on_commit_callbacks,
     django_assert_num_queries,
@@ -68,6 +69,19 @@ def test_after_a_pull_the_first_visitor_gets_a_ready_page(
 
     assert [r.status_code for r in (status, english, comparison, embed)] == [200] * 4
     assert "Demodata" in status.content.decode() and '<html lang="en">' in english.content.decode()
+
+
+def test_after_a_pull_every_default_page_is_rebuilt(
+    share_data, served_site, monkeypatch, django_capture_on_commit_callbacks
+):
+    rebuilt = []
+    monkeypatch.setattr(page_rebuild, "rebuild", lambda *, paths: rebuilt.extend(paths) or len(paths))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        finish_a_pull()
+
+    # Building all of them takes minutes; the tests above build Randers' and one comparison's.
+    assert rebuilt == page_rebuild.default_paths() and len(rebuilt) > 4 * 98
 
 
 def test_after_a_pull_the_chart_of_all_years_is_ready_too(
@@ -237,6 +251,18 @@ def test_cache_url_puts_the_page_cache_on_redis_and_without_it_each_process_keep
     assert backend() == "django.core.cache.backends.locmem.LocMemCache"
 
 
+@pytest.mark.parametrize("cache_url", ["", "redis://127.0.0.1:6379/3"])
+def test_every_configuration_keeps_a_process_s_own_copies_a_minute_apart_from_the_shared_cache(cache_url):
+    probe = (
+        "import django; django.setup(); from django.conf import settings; local = settings.CACHES['local'];"
+        "print(local['BACKEND'], local['TIMEOUT'], local['LOCATION'] != settings.CACHES['default'].get('LOCATION'))"
+    )
+    env = {**os.environ, "DEBUG": "1", "CACHE_URL": cache_url}
+    found = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=True)
+
+    assert found.stdout.split() == ["django.core.cache.backends.locmem.LocMemCache", "60", "True"]
+
+
 @pytest.fixture
 def redis_cache(settings):
     try:
@@ -246,7 +272,7 @@ def redis_cache(settings):
         if REQUIRE_SERVICES:
             pytest.fail(message)
         pytest.skip(message)
-    settings.CACHES = {
+    settings.CACHES = settings.CACHES | {
         "default": {
             "BACKEND": "config.cache.RedisCache",
             "LOCATION": TEST_REDIS_URL,
