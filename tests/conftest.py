@@ -40,6 +40,21 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
         pytest.skip(message)
 
 
+def redis_for_tests():
+    """A client of the tests' Redis (TEST_REDIS_URL); the test skips without it, and fails in CI where it is required."""
+    import redis
+
+    client = redis.Redis.from_url(TEST_REDIS_URL, socket_connect_timeout=1)
+    try:
+        client.ping()
+    except redis.RedisError as exc:
+        message = f"needs Redis at {TEST_REDIS_URL} (set TEST_REDIS_URL; CI starts it): {exc}"
+        if REQUIRE_SERVICES:
+            pytest.fail(message)
+        pytest.skip(message)
+    return client
+
+
 @pytest.fixture(scope="session", autouse=True)
 def compiled_translations() -> None:
     """The English catalogue compiled from its .po, as `make setup` does (the .mo is not committed)."""

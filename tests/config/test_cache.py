@@ -3,23 +3,16 @@
 from __future__ import annotations
 
 import pytest
-import redis
 
 from config.cache import RedisCache
-from tests.conftest import REQUIRE_SERVICES, TEST_REDIS_URL
+from tests.conftest import TEST_REDIS_URL, redis_for_tests
 
 pytestmark = pytest.mark.redis
 
 
 @pytest.fixture
 def backend():
-    try:
-        redis.Redis.from_url(TEST_REDIS_URL, socket_connect_timeout=1).ping()
-    except redis.RedisError as exc:
-        message = f"needs Redis at {TEST_REDIS_URL} (set TEST_REDIS_URL; CI starts it): {exc}"
-        if REQUIRE_SERVICES:
-            pytest.fail(message)
-        pytest.skip(message)
+    redis_for_tests()
     cache = RedisCache(TEST_REDIS_URL, {"KEY_PREFIX": "maaltavlen-cache-test", "TIMEOUT": 60})
     cache.clear()
     yield cache

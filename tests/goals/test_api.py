@@ -284,17 +284,13 @@ def test_observations_filter_by_breakdown(client, share_data):
     ]
 
 
-def test_a_page_reads_the_kept_names_and_count_without_asking_the_shared_cache_again(
-    client, share_data, settings, monkeypatch
-):
+def _watch_shared_cache(monkeypatch) -> list[str]:
+    """The names of the shared cache's methods the API calls from now on, in order."""
     from django.core.cache import cache
 
     from goals import api
 
-    settings.PAGE_CACHE_SECONDS = 0
-    params = {"indicator": share_data.code, "area": "randers"}
-    client.get("/api/observations/", params)  # keeps the names and the count
-    asked = []
+    asked: list[str] = []
 
     class Watched:
         def __getattr__(self, name):
@@ -302,6 +298,16 @@ def test_a_page_reads_the_kept_names_and_count_without_asking_the_shared_cache_a
             return getattr(cache, name)
 
     monkeypatch.setattr(api, "cache", Watched())
+    return asked
+
+
+def test_a_page_reads_the_kept_names_and_count_without_asking_the_shared_cache_again(
+    client, share_data, settings, monkeypatch
+):
+    settings.PAGE_CACHE_SECONDS = 0
+    params = {"indicator": share_data.code, "area": "randers"}
+    client.get("/api/observations/", params)  # keeps the names and the count
+    asked = _watch_shared_cache(monkeypatch)
     data = client.get("/api/observations/", params | {"page": 2, "page_size": 10}).json()
 
     assert data["count"] == 36 and len(data["results"]) == 10
@@ -314,22 +320,12 @@ def test_a_process_keeps_its_copy_of_the_names_and_count_for_a_minute(
     import time
     from types import SimpleNamespace
 
-    from django.core.cache import cache
     from django.core.cache.backends import locmem
-
-    from goals import api
 
     settings.PAGE_CACHE_SECONDS = 0
     params = {"indicator": share_data.code, "area": "randers"}
     client.get("/api/observations/", params)  # keeps the names and the count, here and in the shared cache
-    asked = []
-
-    class Watched:
-        def __getattr__(self, name):
-            asked.append(name)
-            return getattr(cache, name)
-
-    monkeypatch.setattr(api, "cache", Watched())
+    asked = _watch_shared_cache(monkeypatch)
 
     def shared_cache_asked_after(seconds: int) -> list[str]:
         monkeypatch.setattr(locmem, "time", SimpleNamespace(time=lambda: time.time() + seconds))

@@ -11,7 +11,7 @@ from django.core.cache import cache
 
 from goals import page_rebuild
 from goals.models import PlanGoal
-from tests.conftest import REQUIRE_SERVICES, TEST_REDIS_URL
+from tests.conftest import TEST_REDIS_URL, redis_for_tests
 from tests.goals.conftest import finish_a_pull
 
 URL = "/kommune/randers/"
@@ -265,13 +265,7 @@ def test_every_configuration_keeps_a_process_s_own_copies_a_minute_apart_from_th
 
 @pytest.fixture
 def redis_cache(settings):
-    try:
-        redis.Redis.from_url(TEST_REDIS_URL, socket_connect_timeout=1).ping()
-    except redis.RedisError as exc:
-        message = f"needs Redis at {TEST_REDIS_URL} (set TEST_REDIS_URL; CI starts it): {exc}"
-        if REQUIRE_SERVICES:
-            pytest.fail(message)
-        pytest.skip(message)
+    redis_for_tests()
     settings.CACHES = settings.CACHES | {
         "default": {
             "BACKEND": "config.cache.RedisCache",

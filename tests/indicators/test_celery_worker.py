@@ -15,7 +15,7 @@ from django.db import connection
 
 from indicators.catalogue import bind_indicator, sync_catalogue
 from indicators.models import Indicator, IngestionRun, Observation
-from tests.conftest import REQUIRE_SERVICES, TEST_REDIS_URL
+from tests.conftest import TEST_REDIS_URL, redis_for_tests
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -25,14 +25,7 @@ pytestmark = [pytest.mark.postgres, pytest.mark.redis]
 @pytest.fixture
 def broker() -> str:
     """Redis for the test, emptied; skipped on a newcomer's machine without it, a failure in CI."""
-    try:
-        client = redis.Redis.from_url(TEST_REDIS_URL, socket_connect_timeout=1)
-        client.ping()
-    except redis.RedisError as exc:
-        message = f"needs Redis at {TEST_REDIS_URL} (set TEST_REDIS_URL; CI starts it): {exc}"
-        if REQUIRE_SERVICES:
-            pytest.fail(message)
-        pytest.skip(message)
+    client = redis_for_tests()
     client.flushdb()
     yield TEST_REDIS_URL
     client.flushdb()
