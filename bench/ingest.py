@@ -13,7 +13,7 @@ the process), in CPU seconds. Measured in the same run: COPY of the same rows fr
 alternately, best of --rounds each (through ingest_indicators, the product's path for a list of indicators); an
 unchanged re-pull, a re-pull whose replies are new bytes with the same values (compared in bulk), the routine
 24-month pull, peak memory, and the alternatives that were measured and rejected (pulling one indicator at a
-time, the former index sets). The ingested data is left in the database for bench/pages.py.
+time, the former index sets, the former ways of splitting a reply into columns and of digesting it). The ingested data is left in the database for bench/pages.py.
 
 Targets (issue 12): first pull ≤ 2× the COPY floor, parsing included; unchanged re-pull ≤ 0.3× the first pull,
 writing 0 rows; parsing ≥ 1M cells/s; peak memory ≤ 1 GB.
