@@ -20,7 +20,7 @@ from playwright.sync_api import Browser, Page, sync_playwright
 
 from indicators.management.commands.vendor_plotly import BUNDLE_PATH
 from tests.conftest import CHROMIUM
-from tests.rows import Rows, primary_keys, rows_added_since, write_rows
+from tests.rows import build_once
 
 CHROMIUM_ARGS = [
     "--headless",
@@ -110,24 +110,26 @@ def _month(index: int) -> date:
 
 
 @pytest.fixture
-def dashboard_data(transactional_db, live_server) -> None:
+def dashboard_data(transactional_db, live_server, request) -> None:
     """Reference data, the demo plans, and 30 months of every monthly indicator for every area.
 
     Values drift slowly around an area-specific level, so lines and bars have something to draw;
-    the last two months are provisional. Seeded, so every run draws the same picture. Built once per session;
-    every later test gets the same rows written back (each transactional test empties the tables afterwards).
+    the last two months are provisional. Seeded, so every run draws the same picture. Built once per worker;
+    every later test gets the same rows written back (tests/rows.py; each transactional test empties the tables
+    afterwards).
     """
-    global _dashboard_rows
+    from goals.models import Goal, GoalSet, Plan
+    from indicators.models import Indicator, Observation
+    from municipalities.models import Area
+
     cache.clear()  # the rows come back with the same ids and dates: nothing cached for an earlier test may show
-    if _dashboard_rows is None:
-        before = primary_keys()
-        _build_dashboard_data()
-        _dashboard_rows = rows_added_since(before)
-    else:
-        write_rows(_dashboard_rows)
-
-
-_dashboard_rows: Rows | None = None
+    build_once(
+        request,
+        "dashboard_data",
+        _build_dashboard_data,
+        reads=(Area, Indicator, GoalSet, Goal, Plan, Observation),
+        first_from_empty=True,
+    )
 
 
 def _build_dashboard_data() -> None:
