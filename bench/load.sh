@@ -7,7 +7,9 @@
 # (CACHE_URL, default redis://127.0.0.1:6379/6, flushed first). With the cache on, a pull is simulated first (a
 # finished run is recorded) and the background rebuild runs as the worker would, then wrk starts at once: no
 # visit warms a page up. Each URL: DURATION seconds (default 30) × 32 connections, 2 threads, browsers' gzip.
-# Prints requests/s, p50, p99 and non-2xx per URL, then each target with its measured ratio, met or missed.
+# Prints requests/s, p50, p99 and non-2xx per URL, then each target with its measured ratio, met or missed: a
+# target's rate is judged as its share of the trivial view's rate in the same run (the issue's rates were measured
+# where the trivial view served 2,351 req/s), the rate itself printed beside it.
 # DURATION=10 REBUILD=measured: a quick run that rebuilds only the measured pages (the full rebuild takes minutes).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -133,13 +135,19 @@ rps = {(mode, name): float(value) for mode, name, value, _bad, _errors in rows}
 failed = sum(int(bad) + int(errors) for *_rest, bad, errors in rows)
 
 
-def check(label: str, measured: float, target: float) -> None:
-    met = measured >= target
-    # The trivial view measured in the same run says how busy the machine was: the share is comparable across runs.
-    share = measured / rps[("on", "trivial (/healthz)")]
+# The targets are rates measured where the trivial view served 2,351 req/s (issue 12, the same wrk and gunicorn on
+# 2 cores). Like every target they are judged as a ratio to a figure of the same run: the share of the trivial
+# view's rate, which says how fast and how busy this machine is. The rate itself is printed beside it.
+ISSUE_TRIVIAL = 2351
+
+
+def check(label: str, measured: float, target: float, mode: str = "on") -> None:
+    trivial = rps[(mode, "trivial (/healthz)")]  # measured in the same pass, with the same server settings
+    share, target_share = measured / trivial, target / ISSUE_TRIVIAL
     print(
-        f"  {'met   ' if met else 'MISSED'} {label}: {measured:.0f} req/s = {measured / target:.2f} × target"
-        f" ({share:.0%} of the trivial view's {rps[('on', 'trivial (/healthz)')]:.0f} req/s in this run)"
+        f"  {'met   ' if share >= target_share else 'MISSED'} {label}: {share:.0%} of the trivial view ≥ "
+        f"{target_share:.0%} ({target} of {ISSUE_TRIVIAL:,} req/s) = {share / target_share:.2f} × target; here "
+        f"{measured:.0f} req/s against {trivial:.0f}, {'at or above' if measured >= target else 'below'} {target}"
     )
 
 
@@ -148,6 +156,6 @@ check("status page right after a pull ≥ 600 req/s", rps[("on", "status")], 600
 check("comparison page right after a pull ≥ 600 req/s", rps[("on", "comparison")], 600)
 for (mode, name), value in rps.items():
     if name.startswith("api"):
-        check(f"{name}, page cache {mode}, ≥ 300 req/s", value, 300)
+        check(f"{name}, page cache {mode}, ≥ 300 req/s", value, 300, mode)
 print(f"  {'met   ' if failed == 0 else 'MISSED'} 0 non-2xx responses and socket errors: {failed}")
 EOF

@@ -142,6 +142,12 @@ def decode_json(body: bytes | str) -> object:
     orjson reads a reply several times faster than the standard library; what it refuses (NaN, integers beyond
     64 bits, lone surrogates, bad JSON) is read again by the standard library, so the result and the errors are
     the standard library's.
+
+    Columnar readers that make no Python object per cell were measured over a first pull's replies and rejected
+    (bench/ingest.py prints them when installed): pyarrow.json refuses rows that mix text and numbers, which
+    Jobindsats may send, and read the all-text replies no faster than orjson reads all of them; polars reads about
+    a third faster but turns a number into text where its schema says text (1.5e3 into "1500"), so 1.234 and the
+    Danish "1.234" (1234) would read alike unless every reply were checked a second time.
     """
     if isinstance(body, bytes):
         try:
