@@ -332,26 +332,31 @@ def rowwise_parsing(client: ReplayClient) -> tuple[float, int]:
     return time.perf_counter() - started, cells
 
 
-def decoding_only(client: ReplayClient) -> float:
-    """Seconds to decode every reply body's JSON and nothing else (the floor of any parsing in Python)."""
+def alternately(ways: dict, bodies: list[bytes], rounds: int) -> tuple[dict[str, float], dict[str, int]]:
+    """Each way over every body, the ways taking turns, `rounds` times: (best CPU seconds, bodies it refused).
+
+    A way refuses a body by returning None. The cyclic collector is off inside the clock, as read_data_reply turns
+    it off while it parses.
+    """
     import gc
 
-    from indicators.jobindsats import decode_json
-
-    gc.disable()
-    started = time.perf_counter()
-    for body in client.bodies.values():
-        decode_json(body)
-    seconds = time.perf_counter() - started
-    gc.enable()
-    return seconds
+    best, refused = dict.fromkeys(ways, float("inf")), dict.fromkeys(ways, 0)
+    for _ in range(rounds):
+        for name, way in ways.items():
+            gc.collect()
+            gc.disable()
+            started, refused[name] = time.process_time(), 0
+            for body in bodies:
+                refused[name] += way(body) is None
+            best[name] = min(best[name], time.process_time() - started)
+            gc.enable()
+    return best, refused
 
 
 def parsing_alternatives(client: ReplayClient, rounds: int = 5) -> dict[str, float]:
     """CPU seconds of the rejected ways beside the kept ones, alternately, best of `rounds`, over every reply body:
     the columns split out and factorised (2-D np.array sliced by column, against parsing._columns), and the
     reply digest (BLAKE2b, against parsing.body_digest's SHA-256)."""
-    import gc
     import hashlib
 
     import numpy as np
@@ -369,32 +374,20 @@ def parsing_alternatives(client: ReplayClient, rounds: int = 5) -> dict[str, flo
         "digest: BLAKE2b": lambda body: hashlib.blake2b(body, digest_size=16).hexdigest(),
         "digest: SHA-256 (kept)": body_digest,
     }
-    best = dict.fromkeys(ways, float("inf"))
-    for _ in range(rounds):
-        for name, way in ways.items():
-            gc.collect()
-            gc.disable()
-            started = time.process_time()
-            for body in client.bodies.values():
-                way(body)
-            best[name] = min(best[name], time.process_time() - started)
-            gc.enable()
-    return best
+    return alternately(ways, list(client.bodies.values()), rounds)[0]
 
 
 def json_readers(client: ReplayClient, rounds: int = 3) -> dict[str, str]:
     """Every reply body read by each JSON reader at hand, alternately, best of `rounds` in CPU seconds; a line each.
 
-    orjson is the kept one (parsing.decode_json). The columnar readers in native code were measured and rejected,
-    and are measured here when installed (neither is a dependency): pyarrow.json refuses a row that mixes text and
-    numbers (what Jobindsats may send), so those replies would need the other way as well, and reads text no faster;
-    polars reads a number where its schema says text as that text (1.5e3 as "1500"), so "1.234" (1234) and 1.234
-    could not be told apart without a second check of every reply, and it is a 40 MB dependency.
+    orjson is the kept one; the columnar readers pyarrow and polars are measured when installed (neither is a
+    dependency; why they were rejected: parsing.decode_json). pyarrow refuses a reply whose rows mix text and
+    numbers: those are counted, and their time up to the refusal is in the figure.
     """
-    import gc
     import io
 
     from indicators.jobindsats import decode_json
+    from indicators.jobindsats.parsing import _BOM
 
     bodies = list(client.bodies.values())
     readers = {"orjson (kept)": decode_json}
@@ -434,26 +427,14 @@ def json_readers(client: ReplayClient, rounds: int = 3) -> dict[str, str]:
         readers["pyarrow.json.read_json"] = arrow
     except ImportError:
         pass
-    best, refused = dict.fromkeys(readers, float("inf")), dict.fromkeys(readers, 0)
-    for _ in range(rounds):
-        for name, read in readers.items():
-            gc.collect()
-            gc.disable()
-            started, refused[name] = time.process_time(), 0
-            for body in bodies:
-                refused[name] += read(body) is None
-            best[name] = min(best[name], time.process_time() - started)
-            gc.enable()
+    best, refused = alternately(readers, bodies, rounds)
     lines = {name: f"{seconds:7.2f} s CPU" for name, seconds in best.items()}
     for name, count in refused.items():
         if count:
-            lines[name] += f" (refused {count} of {len(bodies)} replies, not counted)"
+            lines[name] += f" (refused {count} of {len(bodies)} replies, read up to the refusal)"
     for name in ("polars.read_json", "pyarrow.json.read_json"):
         lines.setdefault(name, "    not installed: not measured")
     return lines
-
-
-_BOM = "\ufeff".encode()
 
 
 def _factorised(payload: dict, split) -> list:
@@ -528,7 +509,6 @@ def main() -> None:
     series_folded = copy_into(BARE, batches, prepared=True, extra_sql=SERIES_FOLDED_ONLY)
     area_index_kept = copy_into(BARE, batches, prepared=True, extra_sql=AREA_INDEX_KEPT)
     rowwise, rowwise_cells = rowwise_parsing(client)
-    decoding = decoding_only(client)
     alternatives = parsing_alternatives(client)
     readers = json_readers(client)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -567,7 +547,6 @@ def main() -> None:
         f"  parsing row by row, one cell a row (a lower bound of the former way) {rowwise:7.1f} s  "
         f"{rowwise_cells / rowwise:>11,.0f} cells/s"
     )
-    print(f"  for reference: decoding the same JSON and nothing else {decoding:7.1f} s")
     for name, seconds in alternatives.items():
         print(f"  parsing, {name:<44}{seconds:7.2f} s CPU (best of 5, alternately)")
     for name, figure in readers.items():

@@ -27,7 +27,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import ingest as bench  # noqa: E402 - bench/ingest.py, beside this file
 
-TODAY_ROWS = 1_186_416  # the national dataset of issue 12 (27 indicators, 2018M01–2026M11)
 FIRST_PERIOD = "2008M01"
 
 
@@ -119,7 +118,7 @@ def main() -> None:
 
     rows = first["rows"]
     print(
-        f"{len(indicators)} indicators, {rows:,} observations = {rows / TODAY_ROWS:.1f}× today "
+        f"{len(indicators)} indicators, {rows:,} observations = {rows / bench.ISSUE_ROWS:.1f}× today "
         f"({FIRST_PERIOD}–2026M11: {growth:.1f}× the periods, {replicas} indicators per table and measure)"
     )
     print(
